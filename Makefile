@@ -1,0 +1,108 @@
+# nertag - hand-written make; see README.md.
+.POSIX:
+
+PREFIX	= /usr/local
+BINDIR	= $(PREFIX)/bin
+MANDIR	= $(PREFIX)/share/man
+DATADIR	= $(PREFIX)/share/nertag
+DESTDIR	=
+
+CC	= cc
+CFLAGS	= -O2 -g
+LDFLAGS	=
+WARN	= -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	  -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wwrite-strings \
+	  -Wformat=2 -Wsign-conversion
+WERROR	=
+CPPFLAGS = -D_POSIX_C_SOURCE=200809L
+BUILD	= build
+
+UTF8PROC_CFLAGS	!= pkg-config --cflags libutf8proc
+UTF8PROC_LIBS	!= pkg-config --libs libutf8proc
+CMOCKA_CFLAGS	!= pkg-config --cflags cmocka
+CMOCKA_LIBS	!= pkg-config --libs cmocka
+
+ALLCFLAGS = $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR_FLAGS) $(UTF8PROC_CFLAGS)
+WERROR_FLAGS = $(WERROR:1=-Werror)
+
+MODS	= util normalize trie gazetteer lexicon match output records
+HDR	= src/util.h src/normalize.h src/trie.h src/gazetteer.h \
+	  src/lexicon.h src/match.h src/output.h src/records.h
+OBJ	= $(MODS:%=$(BUILD)/%.o)
+UNITS	= normalize trie gazetteer lexicon match output records
+
+all: $(BUILD)/nertag gazetteers/default.ntx gazetteers/default-i.ntx
+
+$(BUILD)/.dir:
+	mkdir -p $(BUILD)
+	touch $@
+
+$(OBJ): $(HDR) $(BUILD)/.dir
+$(BUILD)/%.o: src/%.c
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
+
+$(BUILD)/nertag.o: src/nertag.c $(HDR) $(BUILD)/.dir
+	$(CC) $(ALLCFLAGS) -DNT_DATADIR='"$(CURDIR)/gazetteers"' -c -o $@ src/nertag.c
+$(BUILD)/nertag-installed.o: src/nertag.c $(HDR) $(BUILD)/.dir
+	$(CC) $(ALLCFLAGS) -DNT_DATADIR='"$(DATADIR)"' -c -o $@ src/nertag.c
+
+$(BUILD)/nertag: $(BUILD)/nertag.o $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/nertag.o $(OBJ) $(UTF8PROC_LIBS)
+$(BUILD)/nertag-installed: $(BUILD)/nertag-installed.o $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/nertag-installed.o $(OBJ) $(UTF8PROC_LIBS)
+
+GAZ	!= ls gazetteers/*.txt gazetteers/*.exclude 2>/dev/null
+gazetteers/default.ntx: $(BUILD)/nertag $(GAZ)
+	$(BUILD)/nertag --compile=$@ -g gazetteers
+gazetteers/default-i.ntx: $(BUILD)/nertag $(GAZ)
+	$(BUILD)/nertag -i --compile=$@ -g gazetteers
+
+# Unit tests: one cmocka program per module.
+$(BUILD)/test_%: tests/unit/test_%.c $(OBJ) tests/unit/helpers.h
+	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(OBJ) \
+	    $(UTF8PROC_LIBS) $(CMOCKA_LIBS)
+
+check: check-unit check-golden check-peer lint-man
+
+check-unit: $(UNITS:%=$(BUILD)/test_%)
+	@set -e; for t in $(UNITS); do echo "== unit: $$t"; $(BUILD)/test_$$t; done
+
+check-golden: all
+	NERTAG=$(CURDIR)/$(BUILD)/nertag sh tests/run-golden.sh
+	NERTAG=$(CURDIR)/$(BUILD)/nertag sh tests/run-e2e.sh
+
+check-peer: $(BUILD)/nertag
+	sh tests/run-peer.sh $(CURDIR)/$(BUILD)/nertag
+
+lint-man:
+	mandoc -Tlint -Wwarning man/nertag.1
+
+# The whole suite again under AddressSanitizer and UBSan.
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	    LDFLAGS='-fsanitize=address,undefined' check-unit check-golden check-peer
+
+valgrind: all $(UNITS:%=$(BUILD)/test_%)
+	@set -e; for t in $(UNITS); do \
+	    valgrind -q --error-exitcode=99 --leak-check=full $(BUILD)/test_$$t >/dev/null; done
+	NERTAG='valgrind -q --error-exitcode=99 --leak-check=full $(CURDIR)/$(BUILD)/nertag' sh tests/run-golden.sh
+
+gazetteers:
+	tools/gen-gazetteers
+
+install: $(BUILD)/nertag-installed gazetteers/default.ntx gazetteers/default-i.ntx
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	install -m 0755 $(BUILD)/nertag-installed $(DESTDIR)$(BINDIR)/nertag
+	install -m 0644 man/nertag.1 $(DESTDIR)$(MANDIR)/man1/nertag.1
+	install -m 0644 $(GAZ) gazetteers/SOURCES.md $(DESTDIR)$(DATADIR)
+	install -m 0644 gazetteers/default.ntx gazetteers/default-i.ntx $(DESTDIR)$(DATADIR)
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/nertag $(DESTDIR)$(MANDIR)/man1/nertag.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-* gazetteers/*.ntx
+
+.PHONY: all check check-unit check-golden check-peer lint-man asan valgrind \
+	gazetteers install uninstall clean

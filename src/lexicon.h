@@ -1,0 +1,98 @@
+/*
+ * lexicon.h - the names nertag looks for: gazetteers, stop lists and
+ * compiled indexes turned into tries, with each entry's label and ID.
+ */
+#ifndef NERTAG_LEXICON_H
+#define NERTAG_LEXICON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gazetteer.h"
+#include "trie.h"
+
+struct nt_lexicon;
+
+/* What a match reports. */
+struct nt_lex_entry {
+	const char *label;	/* NUL-terminated */
+	unsigned label_no;	/* 0, 1, ... in order of first appearance */
+	const char *id;		/* not NUL-terminated */
+	size_t idlen;
+};
+
+/*
+ * A new, empty lexicon whose names are normalised with flags (enum
+ * nt_norm_flag).  Free it with nt_lex_free().
+ */
+struct nt_lexicon *nt_lex_new(unsigned flags);
+
+/*
+ * Add the stop list at path: its names are never tagged, whichever
+ * gazetteer or index lists them.  Returns 0, or -1 with *e filled.
+ */
+int	nt_lex_exclude(struct nt_lexicon *x, const char *path,
+	    struct nt_error *e);
+
+/*
+ * Add the gazetteer file or folder at path, after those added before it
+ * (which win when names collide).  label (NULL for the file's own or its
+ * name's) overrides the label of every file.  A folder contributes its
+ * *.txt files in name order and its *.exclude stop lists.  Returns 0, or -1
+ * with *e filled; nothing is read from the input before this.
+ */
+int	nt_lex_gazetteer(struct nt_lexicon *x, const char *path,
+	    const char *label, struct nt_error *e);
+
+/*
+ * Add the compiled index at path (mapped, not copied), after those added
+ * before it.  Returns 0, or -1 with *e filled: unreadable, truncated,
+ * corrupt, foreign, of another version, or built with other normalisation
+ * flags.
+ */
+int	nt_lex_index(struct nt_lexicon *x, const char *path,
+	    struct nt_error *e);
+
+/*
+ * Build the tries.  After this only the accessors below may be called.
+ * Returns 0, or -1 with *e filled.
+ */
+int	nt_lex_prepare(struct nt_lexicon *x, struct nt_error *e);
+
+/*
+ * The tries to match against, in priority order (nt_lex_layers() of them;
+ * each valid until nt_lex_free()), and the trie of stop-listed names that a
+ * match must not equal, or NULL when none applies.
+ */
+size_t	nt_lex_layers(const struct nt_lexicon *x);
+const struct nt_trie *nt_lex_trie(const struct nt_lexicon *x, size_t layer);
+const struct nt_trie *nt_lex_veto(const struct nt_lexicon *x);
+
+/* The entry that value (from layer's trie) stands for. */
+void	nt_lex_entry(const struct nt_lexicon *x, size_t layer, uint32_t value,
+	    struct nt_lex_entry *ent);
+
+/* The number of labels, and of distinct names over all layers. */
+size_t	nt_lex_labels(const struct nt_lexicon *x);
+size_t	nt_lex_names(const struct nt_lexicon *x);
+
+/*
+ * Write the prepared lexicon, which must consist of gazetteers only, as a
+ * compiled index at path: first to a temporary file beside it, then renamed,
+ * so that a failure leaves nothing half-written.  Returns 0, or -1 with *e
+ * filled.
+ */
+int	nt_lex_write_index(const struct nt_lexicon *x, const char *path,
+	    struct nt_error *e);
+
+/*
+ * Check the n bytes of a compiled index at p, as nt_lex_index() does for a
+ * file; for the fuzzer.  Returns 0 or -1 with *e filled.
+ */
+int	nt_lex_check_image(const void *p, size_t n, unsigned flags,
+	    struct nt_error *e);
+
+/* Free x and everything it owns; x may be NULL. */
+void	nt_lex_free(struct nt_lexicon *x);
+
+#endif

@@ -1,0 +1,337 @@
+/* nertag - match.c.  SPDX-License-Identifier: MIT */
+/*
+ * The stream matcher.  Input comes in blocks into a fixed window; the
+ * scanner walks it once, and at every allowed start (the start of the
+ * stream, or after a non-word character) whose first normalised byte begins
+ * some name, it walks the tries cluster by cluster from there.  The walk
+ * remembers the last place where a name ends and the next original
+ * character is not a word character; the first start that yields one wins,
+ * its longest name is the match, and scanning resumes after it.  This is
+ * the leftmost-longest rule, as in flashtext and the JensenLab tagger.
+ * Restarting at each word start instead of following Aho-Corasick failure
+ * links is linear in practice: walks die within a few bytes.
+ *
+ * Only the bytes from the earliest start whose walk is undecided are kept;
+ * everything before it is passed on.  A walk is bounded by the longest name
+ * (NT_TRIE_KEY_MAX normalised bytes) times the most source bytes one
+ * normalised byte can take (a capped white-space run, a character with
+ * capped marks), so the window has a fixed size and memory does not depend
+ * on the input.
+ *
+ * ASCII takes a fast path: a table gives each byte's class and whether it
+ * can start a name, and walks over ASCII letters do not call utf8proc.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+#include "normalize.h"
+#include "util.h"
+
+#define DEFAULT_BLOCK	(128 * 1024)
+
+/*
+ * Source bytes one normalised byte may need: a white-space run at the cap,
+ * then a mark-only cluster, plus a base character carrying capped marks.
+ */
+#define SRC_PER_BYTE	(NT_NORM_SPACE_CAP + 4 * (2 * NT_NORM_MARK_CAP + 2))
+
+#define MAXLAYERS	64
+
+enum { WALK_NONE, WALK_MATCH, WALK_MORE };
+
+struct nt_matcher {
+	struct nt_match_config cfg;
+	unsigned char *buf;	/* the window, cap bytes */
+	size_t cap;
+	size_t len;		/* bytes in the window */
+	size_t scan;		/* next byte to consider as a start */
+	size_t emit;		/* first byte not yet passed on */
+	uint64_t base;		/* stream offset of buf[0] */
+	int prev_word;		/* the character before scan is a word one */
+	unsigned char start[128];	/* ASCII byte may start a name */
+	unsigned char word[128];	/* ASCII byte is a word character */
+	unsigned char high;	/* some name starts with a byte >= 0x80 */
+	unsigned char fold[128];
+};
+
+struct nt_matcher *
+nt_match_new(const struct nt_match_config *cfg)
+{
+	struct nt_matcher *m = xcalloc(1, sizeof(*m));
+	unsigned char first[256];
+	size_t i, maxlen = 1, walk;
+	int b;
+
+	m->cfg = *cfg;
+	if (m->cfg.block == 0)
+		m->cfg.block = DEFAULT_BLOCK;
+	if (m->cfg.ntries > MAXLAYERS)
+		m->cfg.ntries = MAXLAYERS;
+	for (b = 0; b < 128; b++) {
+		m->fold[b] = (cfg->flags & NT_NORM_CASEFOLD) ?
+		    nt_norm_ascii_fold[b] : (unsigned char)b;
+		m->word[b] = nt_norm_ascii_class[b] == NT_CLASS_WORD;
+	}
+	for (i = 0; i < m->cfg.ntries; i++) {
+		nt_trie_first_bytes(cfg->tries[i], first);
+		for (b = 0; b < 128; b++)
+			m->start[b] |= first[m->fold[b]];
+		for (b = 128; b < 256; b++)
+			m->high |= first[b];
+		if (nt_trie_max_len(cfg->tries[i]) > maxlen)
+			maxlen = nt_trie_max_len(cfg->tries[i]);
+	}
+	/*
+	 * A byte >= 0x80 may normalise to an ASCII first byte ('Å' to 'A'),
+	 * so non-ASCII starts are always walked unless no name could begin
+	 * there at all.
+	 */
+	for (b = 0; b < 128; b++)
+		m->high |= m->start[b];
+	walk = maxlen * SRC_PER_BYTE + 64;
+	m->cap = walk + m->cfg.block;
+	m->buf = xmalloc(m->cap + 1);
+	m->prev_word = 0;
+	return m;
+}
+
+/* Pass on the text before p. */
+static void
+flush_to(struct nt_matcher *m, size_t p)
+{
+	if (p > m->emit)
+		m->cfg.text(m->cfg.ctx, m->buf + m->emit, p - m->emit);
+	m->emit = p;
+}
+
+/*
+ * Walk the tries from p.  On WALK_MATCH, *end, *layer, *value and *lastword
+ * (the last matched character is a word one) describe the longest name
+ * there.  WALK_MORE: undecidable before more input arrives.
+ */
+static int
+walk(struct nt_matcher *m, size_t p, int eof, size_t *end, size_t *layer,
+    uint32_t *value, int *lastword)
+{
+	struct nt_trie_pos pos[MAXLAYERS], vpos;
+	unsigned alive[MAXLAYERS], valive;
+	const struct nt_match_config *cfg = &m->cfg;
+	const unsigned char *buf = m->buf, *out;
+	size_t q = p, len = m->len, olen, slen, i, nalive, clen;
+	struct nt_cluster cl;
+	unsigned char one;
+	int found = 0, lw, k;
+	int32_t cp;
+	uint32_t v;
+
+	for (i = 0; i < cfg->ntries; i++) {
+		nt_trie_start(&pos[i]);
+		alive[i] = 1;
+	}
+	nalive = cfg->ntries;
+	nt_trie_start(&vpos);
+	valive = cfg->veto != NULL;
+	for (;;) {
+		unsigned char c;
+
+		if (q >= len) {
+			if (!eof)
+				return WALK_MORE;
+			break;
+		}
+		c = buf[q];
+		if (c > 0x20 && c < 0x80 && q + 1 < len && buf[q + 1] < 0x80) {
+			one = m->fold[c];
+			out = &one;
+			olen = slen = 1;
+			lw = m->word[c];
+		} else {
+			k = nt_norm_cluster(buf + q, len - q, eof, cfg->flags,
+			    &cl);
+			if (k == NT_CLUSTER_MORE)
+				return WALK_MORE;
+			if (k == NT_CLUSTER_BARRIER)
+				break;
+			out = cl.out;
+			olen = cl.len;
+			slen = cl.srclen;
+			if (k == NT_CLUSTER_SPACE)
+				lw = 0;
+			else {
+				clen = nt_norm_decode(buf + q, len - q, &cp);
+				lw = clen < slen ||
+				    nt_norm_class(cp) == NT_CLASS_WORD;
+			}
+		}
+		for (i = 0; i < cfg->ntries; i++)
+			if (alive[i] &&
+			    !nt_trie_step(cfg->tries[i], &pos[i], out, olen)) {
+				alive[i] = 0;
+				nalive--;
+			}
+		if (nalive == 0)
+			break;
+		if (valive && !nt_trie_step(cfg->veto, &vpos, out, olen))
+			valive = 0;
+		q += slen;
+		v = 0;
+		for (i = 0; i < cfg->ntries; i++)
+			if (alive[i] &&
+			    (v = nt_trie_value(cfg->tries[i], &pos[i])) != 0)
+				break;
+		if (v == 0 || (valive && nt_trie_value(cfg->veto, &vpos)))
+			continue;
+		/* A name ends here; is the next character a boundary? */
+		if (q < len) {
+			if (buf[q] < 0x80)
+				k = m->word[buf[q]];
+			else {
+				k = nt_norm_class_at(buf + q, len - q, eof,
+				    &clen);
+				if (k == -1)
+					return WALK_MORE;
+				k = k == NT_CLASS_WORD;
+			}
+			if (k)
+				continue;
+		} else if (!eof)
+			return WALK_MORE;
+		found = 1;
+		*end = q;
+		*layer = i;
+		*value = v;
+		*lastword = lw;
+	}
+	return found ? WALK_MATCH : WALK_NONE;
+}
+
+/*
+ * Scan from m->scan as far as the window allows; with eof, to the end.
+ * Everything before the place where it stops is passed on.
+ */
+static void
+process(struct nt_matcher *m, int eof)
+{
+	const unsigned char *buf = m->buf;
+	size_t p = m->scan, len = m->len, end, layer, clen = 1;
+	int prev = m->prev_word, r, lw, k = 0;
+	struct nt_span s;
+	uint32_t value;
+
+	while (p < len) {
+		unsigned char c = buf[p];
+
+		if (c < 0x80) {
+			if (prev) {
+				/* Inside a word: nothing starts before it ends. */
+				prev = m->word[c];
+				p++;
+				continue;
+			}
+			if (!m->start[c]) {
+				prev = m->word[c];
+				p++;
+				continue;
+			}
+		} else {
+			k = nt_norm_class_at(buf + p, len - p, eof, &clen);
+			if (k == -1)
+				break;
+			if (prev || !m->high) {
+				prev = k == NT_CLASS_WORD;
+				p += clen;
+				continue;
+			}
+		}
+		r = walk(m, p, eof, &end, &layer, &value, &lw);
+		if (r == WALK_MORE) {
+			/* The window is full: no walk may be longer. */
+			if (p != 0 || len < m->cap)
+				break;
+			r = walk(m, p, 1, &end, &layer, &value, &lw);
+		}
+		if (r == WALK_MATCH) {
+			flush_to(m, p);
+			s.start = m->base + p;
+			s.end = m->base + end;
+			s.layer = layer;
+			s.value = value;
+			m->cfg.span(m->cfg.ctx, buf + p, end - p, &s);
+			m->emit = p = end;
+			prev = lw;
+			continue;
+		}
+		/* No name here: step over this character. */
+		if (c < 0x80) {
+			prev = m->word[c];
+			p++;
+		} else {
+			prev = k == NT_CLASS_WORD;
+			p += clen;
+		}
+	}
+	m->scan = p;
+	m->prev_word = prev;
+	flush_to(m, p);
+}
+
+unsigned char *
+nt_match_space(struct nt_matcher *m, size_t *n)
+{
+	/* Everything before scan has been passed on; keep the rest. */
+	if (m->scan > 0 && m->cap - m->len < m->cfg.block) {
+		memmove(m->buf, m->buf + m->scan, m->len - m->scan);
+		m->len -= m->scan;
+		m->base += m->scan;
+		m->emit -= m->scan;
+		m->scan = 0;
+	}
+	*n = m->cap - m->len;
+	if (*n > m->cfg.block)
+		*n = m->cfg.block;
+	return m->buf + m->len;
+}
+
+void
+nt_match_commit(struct nt_matcher *m, size_t n)
+{
+	m->len += n;
+	process(m, 0);
+}
+
+void
+nt_match_feed(struct nt_matcher *m, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	unsigned char *dst;
+	size_t room;
+
+	while (n > 0) {
+		dst = nt_match_space(m, &room);
+		if (room > n)
+			room = n;
+		memcpy(dst, s, room);
+		nt_match_commit(m, room);
+		s += room;
+		n -= room;
+	}
+}
+
+void
+nt_match_finish(struct nt_matcher *m)
+{
+	process(m, 1);
+	m->len = m->scan = m->emit = 0;
+	m->base = 0;
+	m->prev_word = 0;
+}
+
+void
+nt_match_free(struct nt_matcher *m)
+{
+	if (m == NULL)
+		return;
+	free(m->buf);
+	free(m);
+}

@@ -1,0 +1,72 @@
+/*
+ * match.h - the stream matcher: bytes in, text and tagged spans out, in
+ * one pass and bounded memory, by the leftmost-longest, word-bounded rule.
+ */
+#ifndef NERTAG_MATCH_H
+#define NERTAG_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trie.h"
+
+/* A match: bytes [start, end) of the stream, and what it matched. */
+struct nt_span {
+	uint64_t start, end;	/* stream offsets since the last finish */
+	size_t layer;		/* which trie, in priority order */
+	uint32_t value;		/* the trie's value for the name */
+};
+
+/*
+ * Callbacks.  text gets every input byte that is not in a match, span each
+ * match with its original bytes, both in stream order.  The pointers borrow
+ * the matcher's window and are valid only until the callback returns.
+ */
+typedef void nt_text_fn(void *ctx, const unsigned char *p, size_t n);
+typedef void nt_span_fn(void *ctx, const unsigned char *p, size_t n,
+	    const struct nt_span *s);
+
+struct nt_match_config {
+	const struct nt_trie *const *tries;	/* ntries, in priority order */
+	size_t ntries;
+	const struct nt_trie *veto;	/* names never to match, or NULL */
+	unsigned flags;			/* enum nt_norm_flag */
+	size_t block;			/* bytes per read; 0 for the default */
+	nt_text_fn *text;
+	nt_span_fn *span;
+	void *ctx;
+};
+
+struct nt_matcher;
+
+/*
+ * A matcher for cfg (copied; the tries must outlive it).  Its memory is
+ * fixed here and does not grow with the input.  Free with nt_match_free().
+ */
+struct nt_matcher *nt_match_new(const struct nt_match_config *cfg);
+
+/*
+ * Where the next input bytes go: a pointer to *n >= 1 free bytes of the
+ * window, valid until the next call.  Read into it, then nt_match_commit().
+ */
+unsigned char *nt_match_space(struct nt_matcher *m, size_t *n);
+
+/*
+ * Take n bytes just written at nt_match_space(), match what can be decided,
+ * and pass on everything that can no longer start or extend a match.
+ */
+void	nt_match_commit(struct nt_matcher *m, size_t n);
+
+/* Copy n bytes in and commit them, as often as the window needs. */
+void	nt_match_feed(struct nt_matcher *m, const void *p, size_t n);
+
+/*
+ * End of the stream: decide and pass on everything held back, then start
+ * afresh (offsets from 0, a word boundary before the next byte).
+ */
+void	nt_match_finish(struct nt_matcher *m);
+
+/* Free m; m may be NULL. */
+void	nt_match_free(struct nt_matcher *m);
+
+#endif

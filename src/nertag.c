@@ -1,0 +1,449 @@
+/* nertag - nertag.c.  SPDX-License-Identifier: MIT */
+/*
+ * nertag: tag the names of people, places and organisations in a stream.
+ *
+ * main() only: options, loading the lexicon, wiring the matcher to the
+ * output, the read loop, and turning errors into messages and exit codes
+ * (0 success, 1 runtime error, 2 usage error).
+ */
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gazetteer.h"
+#include "lexicon.h"
+#include "match.h"
+#include "normalize.h"
+#include "output.h"
+#include "records.h"
+#include "util.h"
+
+#ifndef NT_DATADIR
+#define NT_DATADIR	"/usr/local/share/nertag"
+#endif
+#define NT_VERSION	"0.1.0"
+
+#define READSIZE	(128 * 1024)
+
+enum {
+	OPT_ACCENTS = 256, OPT_COLOR, OPT_COMPILE, OPT_LINEBUF, OPT_OFFSETS,
+	OPT_UNTAG
+};
+
+static const struct option longopts[] = {
+	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "colour", optional_argument, NULL, OPT_COLOR },
+	{ "compile", required_argument, NULL, OPT_COMPILE },
+	{ "exclude", required_argument, NULL, 'x' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "gazetteer", required_argument, NULL, 'g' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "ignore-accents", no_argument, NULL, OPT_ACCENTS },
+	{ "ignore-case", no_argument, NULL, 'i' },
+	{ "index", required_argument, NULL, 'G' },
+	{ "line-buffered", no_argument, NULL, OPT_LINEBUF },
+	{ "offsets", required_argument, NULL, OPT_OFFSETS },
+	{ "only-matching", no_argument, NULL, 'o' },
+	{ "records", no_argument, NULL, 'r' },
+	{ "untag", no_argument, NULL, OPT_UNTAG },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A -g or -G operand, kept in command-line order. */
+struct source {
+	int index;		/* -G */
+	const char *path;
+	char *label;		/* from LABEL=PATH, or NULL */
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: nertag [-hioprV] [-f format] [-G index] [-g [label=]path] "
+	    "[-x file]\n"
+	    "              [--color[=when]] [--compile=out] "
+	    "[--ignore-accents]\n"
+	    "              [--line-buffered] [--offsets=unit] [--untag] "
+	    "[file ...]\n"
+	    "Try 'nertag --help' for more information.\n");
+	exit(2);
+}
+
+static void
+help(void)
+{
+	printf(
+"Usage: nertag [OPTION]... [FILE]...\n"
+"Tag the names of people, places and organisations in each FILE (standard\n"
+"input when there is none, or for -) and write the text to standard output.\n"
+"\n"
+"  -f, --format=FMT        inline (default): <LABEL>name</LABEL> in the text;\n"
+"                          xml: the same with the text's & < > escaped;\n"
+"                          tsv: START END LABEL TEXT ID lines; jsonl: objects\n"
+"  -g, --gazetteer=[LABEL=]PATH  match the names in file or folder PATH\n"
+"  -G, --index=FILE        match the names in a compiled index\n"
+"  -x, --exclude=FILE      never tag the names listed in FILE\n"
+"  -i, --ignore-case       full Unicode case folding\n"
+"      --ignore-accents    ignore combining marks (accents)\n"
+"  -o, --only-matching     print LABEL<TAB>TEXT for each name\n"
+"  -r, --records           lines are KEY<TAB>TEXT records\n"
+"      --offsets=UNIT      tsv/jsonl offsets in bytes (default) or chars\n"
+"      --color[=WHEN]      colour names: auto (default), always, never\n"
+"      --line-buffered     flush output at every line; names do not span lines\n"
+"      --compile=OUT       write the gazetteers as a compiled index to OUT\n"
+"      --untag             turn xml output back into the original text\n"
+"  -h, --help              show this help and exit\n"
+"  -V, --version           show the version and exit\n"
+"\n"
+"Without -g or -G the default gazetteers (PER, LOC, ORG) are used from\n"
+"$NERTAG_GAZETTEERS, or else %s.\n"
+"Exit status: 0 on success, 1 on a runtime error, 2 on a usage error.\n"
+"See nertag(1) for the gazetteer format and the matching rules.\n",
+	    NT_DATADIR);
+}
+
+static void __attribute__((noreturn))
+fail(const struct nt_error *e)
+{
+	if (e->path[0] != '\0' && e->line > 0)
+		errx(1, "%s:%lu: %s", e->path, e->line, e->reason);
+	else if (e->path[0] != '\0')
+		errx(1, "%s: %s", e->path, e->reason);
+	errx(1, "%s", e->reason);
+}
+
+/*
+ * The default index for these flags in dir, if it exists and is newer
+ * than every gazetteer and stop list there; else NULL.  Malloc'ed.
+ */
+static char *
+default_index(const char *dir, unsigned flags)
+{
+	static const char *const names[] = {
+		"default.ntx", "default-i.ntx", "default-a.ntx",
+		"default-ia.ntx"
+	};
+	static const char *const suffix[] = { ".txt", ".exclude" };
+	struct nt_error e;
+	struct stat ist, st;
+	char *path, **list;
+	size_t n, i, k, len;
+	int fresh = 1;
+
+	len = strlen(dir) + 32;
+	path = xmalloc(len);
+	snprintf(path, len, "%s/%s", dir, names[flags & 3]);
+	if (stat(path, &ist) == -1) {
+		free(path);
+		return NULL;
+	}
+	for (k = 0; k < 2 && fresh; k++) {
+		if (nt_gaz_list(dir, suffix[k], &list, &n, &e) == -1)
+			break;
+		for (i = 0; i < n; i++)
+			if (stat(list[i], &st) == 0 &&
+			    st.st_mtime > ist.st_mtime)
+				fresh = 0;
+		nt_gaz_list_free(list, n);
+	}
+	if (!fresh) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* Load the lexicon from the sources, or from the defaults if none. */
+static struct nt_lexicon *
+load(struct source *src, size_t nsrc, char **excl, size_t nexcl,
+    unsigned flags, int compiling)
+{
+	struct nt_lexicon *x = nt_lex_new(flags);
+	struct nt_error e;
+	const char *dir;
+	char *idx;
+	size_t i;
+
+	for (i = 0; i < nexcl; i++)
+		if (nt_lex_exclude(x, excl[i], &e) == -1)
+			fail(&e);
+	if (nsrc == 0) {
+		dir = getenv("NERTAG_GAZETTEERS");
+		if (dir == NULL || *dir == '\0')
+			dir = NT_DATADIR;
+		idx = compiling ? NULL : default_index(dir, flags);
+		if (idx == NULL || nt_lex_index(x, idx, &e) == -1) {
+			if (nt_lex_gazetteer(x, dir, NULL, &e) == -1)
+				fail(&e);
+		}
+		free(idx);
+	}
+	for (i = 0; i < nsrc; i++) {
+		if (src[i].index) {
+			if (nt_lex_index(x, src[i].path, &e) == -1)
+				fail(&e);
+		} else if (nt_lex_gazetteer(x, src[i].path, src[i].label,
+		    &e) == -1)
+			fail(&e);
+	}
+	if (nt_lex_prepare(x, &e) == -1)
+		fail(&e);
+	return x;
+}
+
+/* Read fd to its end through the matcher, the record splitter or untag. */
+static int
+run(int fd, struct nt_matcher *m, struct nt_records *rec, struct nt_out *o,
+    int untag, int line_buffered, unsigned char *rbuf)
+{
+	unsigned char *p;
+	ssize_t r;
+	size_t n;
+
+	for (;;) {
+		if (rec == NULL && !untag)
+			p = nt_match_space(m, &n);
+		else {
+			p = rbuf;
+			n = READSIZE;
+		}
+		r = read(fd, p, n);
+		if (r == 0)
+			break;
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (untag)
+			nt_out_untag(o, p, (size_t)r);
+		else if (rec != NULL)
+			nt_rec_feed(rec, p, (size_t)r);
+		else
+			nt_match_commit(m, (size_t)r);
+		if (line_buffered)
+			nt_out_flush(o);
+		if (nt_out_error(o) != 0)
+			return 0;
+	}
+	if (untag)
+		nt_out_untag_end(o);
+	else if (rec != NULL)
+		nt_rec_finish(rec);
+	else
+		nt_match_finish(m);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct source *src = NULL;
+	struct nt_out_config ocfg;
+	struct nt_match_config mcfg;
+	struct nt_lexicon *lex;
+	struct nt_matcher *m;
+	struct nt_records *rec = NULL;
+	struct nt_out *o;
+	struct nt_error e;
+	const struct nt_trie **tries;
+	unsigned char *rbuf = NULL;
+	const char *format = "inline", *compile = NULL, *color = "auto", *eq;
+	char **excl = NULL;
+	size_t nsrc = 0, srccap = 0, nexcl = 0, exclcap = 0, i;
+	unsigned flags = 0;
+	int ch, only = 0, records = 0, untag = 0, linebuf = 0, chars = 0;
+	int status = 0, fd, fmt;
+
+	while ((ch = getopt_long(argc, argv, "f:G:g:hiorVx:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			format = optarg;
+			break;
+		case 'G':
+		case 'g':
+			xgrow(&src, &srccap, nsrc + 1, sizeof(*src));
+			src[nsrc].index = ch == 'G';
+			src[nsrc].path = optarg;
+			src[nsrc].label = NULL;
+			eq = strchr(optarg, '=');
+			/* LABEL=PATH, unless what precedes '=' is no label. */
+			if (ch == 'g' && eq != NULL &&
+			    memchr(optarg, '/', (size_t)(eq - optarg)) == NULL) {
+				if (!nt_gaz_valid_label(optarg,
+				    (size_t)(eq - optarg))) {
+					warnx("invalid label in '%s'", optarg);
+					usage();
+				}
+				src[nsrc].label = xmemdup(optarg,
+				    (size_t)(eq - optarg));
+				src[nsrc].path = eq + 1;
+			}
+			nsrc++;
+			break;
+		case 'h':
+			help();
+			exit(0);
+		case 'i':
+			flags |= NT_NORM_CASEFOLD;
+			break;
+		case 'o':
+			only = 1;
+			break;
+		case 'r':
+			records = 1;
+			break;
+		case 'V':
+			printf("nertag %s (utf8proc %s, Unicode %s)\n",
+			    NT_VERSION, nt_norm_utf8proc_version(),
+			    nt_norm_unicode_version());
+			exit(0);
+		case 'x':
+			xgrow(&excl, &exclcap, nexcl + 1, sizeof(*excl));
+			excl[nexcl++] = optarg;
+			break;
+		case OPT_ACCENTS:
+			flags |= NT_NORM_STRIPMARK;
+			break;
+		case OPT_COLOR:
+			color = optarg != NULL ? optarg : "always";
+			if (strcmp(color, "auto") != 0 &&
+			    strcmp(color, "always") != 0 &&
+			    strcmp(color, "never") != 0) {
+				warnx("--color takes auto, always or never");
+				usage();
+			}
+			break;
+		case OPT_COMPILE:
+			compile = optarg;
+			break;
+		case OPT_LINEBUF:
+			linebuf = 1;
+			break;
+		case OPT_OFFSETS:
+			if (strcmp(optarg, "chars") == 0)
+				chars = 1;
+			else if (strcmp(optarg, "bytes") != 0) {
+				warnx("--offsets takes bytes or chars");
+				usage();
+			}
+			break;
+		case OPT_UNTAG:
+			untag = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (only)
+		format = "only";
+	fmt = nt_out_format(format);
+	if (fmt == -1 || (strcmp(format, "only") == 0 && !only)) {
+		warnx("unknown format '%s' (inline, xml, tsv or jsonl)", format);
+		usage();
+	}
+	if (compile != NULL && argc > 0) {
+		warnx("--compile reads no input files");
+		usage();
+	}
+
+	if (!untag) {
+		lex = load(src, nsrc, excl, nexcl, flags, compile != NULL);
+	} else
+		lex = NULL;
+	if (compile != NULL) {
+		if (nt_lex_write_index(lex, compile, &e) == -1)
+			fail(&e);
+		goto done;
+	}
+
+	memset(&ocfg, 0, sizeof(ocfg));
+	ocfg.fd = STDOUT_FILENO;
+	ocfg.format = fmt;
+	ocfg.line_buffered = linebuf;
+	ocfg.chars = chars;
+	ocfg.records = records;
+	ocfg.show_file = argc > 1;
+	ocfg.lex = lex;
+	if (strcmp(color, "always") == 0 || (strcmp(color, "auto") == 0 &&
+	    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL))
+		ocfg.color = fmt == nt_out_format("inline");
+	o = nt_out_new(&ocfg);
+
+	m = NULL;
+	tries = NULL;
+	if (!untag) {
+		tries = xreallocarray(NULL, nt_lex_layers(lex), sizeof(*tries));
+		for (i = 0; i < nt_lex_layers(lex); i++)
+			tries[i] = nt_lex_trie(lex, i);
+		memset(&mcfg, 0, sizeof(mcfg));
+		mcfg.tries = tries;
+		mcfg.ntries = nt_lex_layers(lex);
+		mcfg.veto = nt_lex_veto(lex);
+		mcfg.flags = flags | (linebuf ? NT_NORM_LINES : 0);
+		mcfg.text = nt_out_text;
+		mcfg.span = nt_out_span;
+		mcfg.ctx = o;
+		m = nt_match_new(&mcfg);
+		if (records)
+			rec = nt_rec_new(m, o);
+	}
+	if (records || untag)
+		rbuf = xmalloc(READSIZE);
+
+	for (i = 0; i < (size_t)(argc > 0 ? argc : 1); i++) {
+		const char *name = argc > 0 ? argv[i] : "-";
+
+		if (strcmp(name, "-") == 0)
+			fd = STDIN_FILENO;
+		else if ((fd = open(name, O_RDONLY)) == -1) {
+			warn("%s", name);
+			status = 1;
+			continue;
+		}
+		nt_out_file(o, name);
+		if (run(fd, m, rec, o, untag, linebuf, rbuf) == -1) {
+			warn("%s", strcmp(name, "-") == 0 ? "(standard input)" :
+			    name);
+			status = 1;
+			/* Pass on what was read; the next file starts afresh. */
+			if (rec != NULL)
+				nt_rec_finish(rec);
+			else if (m != NULL)
+				nt_match_finish(m);
+		}
+		if (fd != STDIN_FILENO)
+			close(fd);
+		if (nt_out_error(o) != 0)
+			break;
+	}
+	if (nt_out_flush(o) == -1) {
+		warnx("write error: %s", strerror(nt_out_error(o)));
+		status = 1;
+	}
+	nt_rec_free(rec);
+	nt_match_free(m);
+	nt_out_free(o);
+	free(rbuf);
+	free(tries);
+done:
+	nt_lex_free(lex);
+	for (i = 0; i < nsrc; i++)
+		free(src[i].label);
+	free(src);
+	free(excl);
+	return status;
+}

@@ -1,0 +1,553 @@
+/* nertag - output.c.  SPDX-License-Identifier: MIT */
+/*
+ * Output formats, picked from a table of {name, text, span} functions, and
+ * the buffered writer under them.  Every byte a format writes is either an
+ * input byte or markup it added; where the two could be confused (xml) the
+ * input's own markup characters are escaped, which is what makes --untag
+ * exact.  Offsets are byte offsets from the matcher, or code points counted
+ * here as the bytes go by (an invalid byte counts as one).
+ *
+ * The writer checks every write(2), retries after EINTR and short writes,
+ * and after the first failure writes nothing more: the caller sees the
+ * error, stops reading and reports it once.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "normalize.h"
+#include "output.h"
+#include "util.h"
+
+#define OUTBUF	(128 * 1024)
+
+struct nt_out {
+	struct nt_out_config cfg;
+	unsigned char *buf;
+	size_t len;
+	int err;		/* errno of the first write error */
+	uint64_t chars;		/* code points passed since offsets restart */
+	const char *file;	/* for the FILE column */
+	char *key;		/* the record's key */
+	size_t keylen, keycap;
+	int in_tag;		/* --untag: inside <...> */
+	char ent[8];		/* --untag: an entity being read */
+	size_t entlen;
+};
+
+enum { F_INLINE, F_XML, F_TSV, F_JSONL, F_ONLY };
+
+struct format {
+	const char *name;
+	void (*text)(struct nt_out *, const unsigned char *, size_t);
+	void (*span)(struct nt_out *, const unsigned char *, size_t,
+	    const struct nt_span *, const struct nt_lex_entry *);
+};
+
+static void text_raw(struct nt_out *, const unsigned char *, size_t);
+static void text_xml(struct nt_out *, const unsigned char *, size_t);
+static void text_none(struct nt_out *, const unsigned char *, size_t);
+static void span_inline(struct nt_out *, const unsigned char *, size_t,
+    const struct nt_span *, const struct nt_lex_entry *);
+static void span_tsv(struct nt_out *, const unsigned char *, size_t,
+    const struct nt_span *, const struct nt_lex_entry *);
+static void span_jsonl(struct nt_out *, const unsigned char *, size_t,
+    const struct nt_span *, const struct nt_lex_entry *);
+static void span_only(struct nt_out *, const unsigned char *, size_t,
+    const struct nt_span *, const struct nt_lex_entry *);
+
+static const struct format formats[] = {
+	[F_INLINE] = { "inline", text_raw, span_inline },
+	[F_XML] = { "xml", text_xml, span_inline },
+	[F_TSV] = { "tsv", text_none, span_tsv },
+	[F_JSONL] = { "jsonl", text_none, span_jsonl },
+	[F_ONLY] = { "only", text_none, span_only },
+};
+
+static const char *const colors[] = {
+	"\033[1;31m", "\033[1;32m", "\033[1;34m", "\033[1;35m", "\033[1;36m",
+	"\033[1;33m"
+};
+
+int
+nt_out_format(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(name, formats[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
+struct nt_out *
+nt_out_new(const struct nt_out_config *cfg)
+{
+	struct nt_out *o = xcalloc(1, sizeof(*o));
+
+	o->cfg = *cfg;
+	o->buf = xmalloc(OUTBUF);
+	return o;
+}
+
+static int
+write_out(struct nt_out *o)
+{
+	const unsigned char *p = o->buf;
+	size_t n = o->len;
+	ssize_t r;
+
+	while (n > 0 && o->err == 0) {
+		r = write(o->cfg.fd, p, n);
+		if (r == -1) {
+			if (errno != EINTR)
+				o->err = errno;
+			continue;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	o->len = 0;
+	return o->err == 0 ? 0 : -1;
+}
+
+int
+nt_out_flush(struct nt_out *o)
+{
+	if (o->err != 0) {
+		o->len = 0;
+		return -1;
+	}
+	return write_out(o);
+}
+
+int
+nt_out_error(const struct nt_out *o)
+{
+	return o->err;
+}
+
+static void
+put(struct nt_out *o, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t k;
+
+	if (o->err != 0)
+		return;
+	while (n > 0) {
+		if (o->len == OUTBUF && write_out(o) == -1)
+			return;
+		k = OUTBUF - o->len;
+		if (k > n)
+			k = n;
+		memcpy(o->buf + o->len, s, k);
+		o->len += k;
+		s += k;
+		n -= k;
+	}
+	if (o->cfg.line_buffered && memchr(p, '\n', (size_t)(s - (const
+	    unsigned char *)p)) != NULL)
+		write_out(o);
+}
+
+static void
+puts_(struct nt_out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static void
+putc_(struct nt_out *o, unsigned char c)
+{
+	if (o->len < OUTBUF && !o->cfg.line_buffered && o->err == 0)
+		o->buf[o->len++] = c;
+	else
+		put(o, &c, 1);
+}
+
+static void
+put_u64(struct nt_out *o, uint64_t v)
+{
+	char b[24];
+	int n = snprintf(b, sizeof(b), "%" PRIu64, v);
+
+	put(o, b, (size_t)n);
+}
+
+/* Count code points, for --offsets=chars. */
+static void
+count(struct nt_out *o, const unsigned char *p, size_t n)
+{
+	size_t i, k;
+	int32_t cp;
+
+	if (!o->cfg.chars)
+		return;
+	for (i = 0; i < n; i += k) {
+		if (p[i] < 0x80)
+			k = 1;
+		else if ((k = nt_norm_decode(p + i, n - i, &cp)) == 0)
+			k = 1;
+		o->chars++;
+	}
+}
+
+/*
+ * Write p with the escapes of a TSV field (\\ \t \n \r); also used for the
+ * text of records, which must stay on one line.
+ */
+static void
+put_tsv(struct nt_out *o, const unsigned char *p, size_t n)
+{
+	size_t i, run = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *e;
+
+		switch (p[i]) {
+		case '\\': e = "\\\\"; break;
+		case '\t': e = "\\t"; break;
+		case '\n': e = "\\n"; break;
+		case '\r': e = "\\r"; break;
+		default: continue;
+		}
+		put(o, p + run, i - run);
+		put(o, e, 2);
+		run = i + 1;
+	}
+	put(o, p + run, n - run);
+}
+
+/* Input text as it is, or TSV-escaped inside a record. */
+static void
+put_text(struct nt_out *o, const unsigned char *p, size_t n)
+{
+	if (o->cfg.records)
+		put_tsv(o, p, n);
+	else
+		put(o, p, n);
+}
+
+static void
+put_xml(struct nt_out *o, const unsigned char *p, size_t n, int attr)
+{
+	size_t i, run = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *e;
+
+		switch (p[i]) {
+		case '&': e = "&amp;"; break;
+		case '<': e = "&lt;"; break;
+		case '>': e = "&gt;"; break;
+		case '"': e = attr ? "&quot;" : NULL; break;
+		case '\t': e = attr ? "&#9;" : NULL; break;
+		case '\n': e = attr ? "&#10;" : NULL; break;
+		case '\r': e = attr ? "&#13;" : NULL; break;
+		default: e = NULL; break;
+		}
+		if (e == NULL)
+			continue;
+		put_text(o, p + run, i - run);
+		puts_(o, e);
+		run = i + 1;
+	}
+	put_text(o, p + run, n - run);
+}
+
+static void
+text_raw(struct nt_out *o, const unsigned char *p, size_t n)
+{
+	put_text(o, p, n);
+}
+
+static void
+text_xml(struct nt_out *o, const unsigned char *p, size_t n)
+{
+	put_xml(o, p, n, 0);
+}
+
+static void
+text_none(struct nt_out *o, const unsigned char *p, size_t n)
+{
+	(void)o;
+	(void)p;
+	(void)n;
+}
+
+void
+nt_out_text(void *ctx, const unsigned char *p, size_t n)
+{
+	struct nt_out *o = ctx;
+
+	count(o, p, n);
+	formats[o->cfg.format].text(o, p, n);
+}
+
+void
+nt_out_span(void *ctx, const unsigned char *p, size_t n,
+    const struct nt_span *s)
+{
+	struct nt_out *o = ctx;
+	struct nt_lex_entry ent;
+	struct nt_span cs;
+
+	nt_lex_entry(o->cfg.lex, s->layer, s->value, &ent);
+	if (o->cfg.chars) {
+		cs = *s;
+		cs.start = o->chars;
+		count(o, p, n);
+		cs.end = o->chars;
+		s = &cs;
+	}
+	formats[o->cfg.format].span(o, p, n, s, &ent);
+}
+
+static void
+span_inline(struct nt_out *o, const unsigned char *p, size_t n,
+    const struct nt_span *s, const struct nt_lex_entry *e)
+{
+	int xml = o->cfg.format == F_XML;
+
+	(void)s;
+	if (o->cfg.color)
+		puts_(o, colors[e->label_no % (sizeof(colors) /
+		    sizeof(colors[0]))]);
+	putc_(o, '<');
+	puts_(o, e->label);
+	if (e->idlen != n || memcmp(e->id, p, n) != 0) {
+		puts_(o, " id=\"");
+		put_xml(o, (const unsigned char *)e->id, e->idlen, 1);
+		putc_(o, '"');
+	}
+	putc_(o, '>');
+	if (xml)
+		put_xml(o, p, n, 0);
+	else
+		put_text(o, p, n);
+	puts_(o, "</");
+	puts_(o, e->label);
+	putc_(o, '>');
+	if (o->cfg.color)
+		puts_(o, "\033[m");
+}
+
+/* The FILE and KEY columns that lead a line, where they apply. */
+static void
+lead(struct nt_out *o)
+{
+	if (o->cfg.show_file) {
+		put_tsv(o, (const unsigned char *)o->file, strlen(o->file));
+		putc_(o, '\t');
+	}
+	if (o->cfg.records) {
+		put(o, o->key, o->keylen);
+		putc_(o, '\t');
+	}
+}
+
+static void
+span_tsv(struct nt_out *o, const unsigned char *p, size_t n,
+    const struct nt_span *s, const struct nt_lex_entry *e)
+{
+	lead(o);
+	put_u64(o, s->start);
+	putc_(o, '\t');
+	put_u64(o, s->end);
+	putc_(o, '\t');
+	puts_(o, e->label);
+	putc_(o, '\t');
+	put_tsv(o, p, n);
+	putc_(o, '\t');
+	put_tsv(o, (const unsigned char *)e->id, e->idlen);
+	putc_(o, '\n');
+}
+
+static void
+span_only(struct nt_out *o, const unsigned char *p, size_t n,
+    const struct nt_span *s, const struct nt_lex_entry *e)
+{
+	(void)s;
+	lead(o);
+	puts_(o, e->label);
+	putc_(o, '\t');
+	put_tsv(o, p, n);
+	putc_(o, '\n');
+}
+
+/* A JSON string: invalid UTF-8 becomes U+FFFD, controls are escaped. */
+static void
+put_json(struct nt_out *o, const unsigned char *p, size_t n)
+{
+	size_t i, k;
+	int32_t cp;
+	char b[8];
+
+	putc_(o, '"');
+	for (i = 0; i < n; i += k) {
+		unsigned char c = p[i];
+
+		k = 1;
+		if (c == '"' || c == '\\') {
+			putc_(o, '\\');
+			putc_(o, c);
+		} else if (c < 0x20) {
+			switch (c) {
+			case '\n': puts_(o, "\\n"); break;
+			case '\t': puts_(o, "\\t"); break;
+			case '\r': puts_(o, "\\r"); break;
+			default:
+				snprintf(b, sizeof(b), "\\u%04x", c);
+				puts_(o, b);
+			}
+		} else if (c < 0x80) {
+			putc_(o, c);
+		} else {
+			k = nt_norm_decode(p + i, n - i, &cp);
+			if (k == 0 || cp < 0) {
+				k = 1;
+				puts_(o, "\xEF\xBF\xBD");
+			} else
+				put(o, p + i, k);
+		}
+	}
+	putc_(o, '"');
+}
+
+static void
+span_jsonl(struct nt_out *o, const unsigned char *p, size_t n,
+    const struct nt_span *s, const struct nt_lex_entry *e)
+{
+	putc_(o, '{');
+	if (o->cfg.show_file) {
+		puts_(o, "\"file\":");
+		put_json(o, (const unsigned char *)o->file, strlen(o->file));
+		putc_(o, ',');
+	}
+	if (o->cfg.records) {
+		puts_(o, "\"key\":");
+		put_json(o, (const unsigned char *)o->key, o->keylen);
+		putc_(o, ',');
+	}
+	puts_(o, "\"start\":");
+	put_u64(o, s->start);
+	puts_(o, ",\"end\":");
+	put_u64(o, s->end);
+	puts_(o, ",\"label\":");
+	put_json(o, (const unsigned char *)e->label, strlen(e->label));
+	puts_(o, ",\"text\":");
+	put_json(o, p, n);
+	puts_(o, ",\"id\":");
+	put_json(o, (const unsigned char *)e->id, e->idlen);
+	puts_(o, "}\n");
+}
+
+void
+nt_out_file(struct nt_out *o, const char *name)
+{
+	o->file = name;
+	o->chars = 0;
+}
+
+void
+nt_out_record(struct nt_out *o, const char *key, size_t n)
+{
+	xgrow(&o->key, &o->keycap, n + 1, 1);
+	memcpy(o->key, key, n);
+	o->keylen = n;
+	o->chars = 0;
+	if (o->cfg.format == F_INLINE || o->cfg.format == F_XML) {
+		put(o, key, n);
+		putc_(o, '\t');
+	}
+}
+
+void
+nt_out_record_end(struct nt_out *o)
+{
+	if (o->cfg.format == F_INLINE || o->cfg.format == F_XML)
+		putc_(o, '\n');
+}
+
+void
+nt_out_raw(struct nt_out *o, const void *p, size_t n)
+{
+	put(o, p, n);
+}
+
+/* The end of an entity that --untag does not know: pass it on as it is. */
+static void
+untag_unknown(struct nt_out *o)
+{
+	put(o, o->ent, o->entlen);
+	o->entlen = 0;
+}
+
+void
+nt_out_untag(struct nt_out *o, const unsigned char *p, size_t n)
+{
+	size_t i, run = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = p[i];
+
+		if (o->in_tag) {
+			if (c == '>')
+				o->in_tag = 0;
+			run = i + 1;
+			continue;
+		}
+		if (o->entlen > 0) {
+			o->ent[o->entlen++] = (char)c;
+			run = i + 1;
+			if (c != ';') {
+				if (o->entlen == 5 || !(c >= 'a' && c <= 'z'))
+					untag_unknown(o);
+				continue;
+			}
+			if (o->entlen == 5 && memcmp(o->ent, "&amp;", 5) == 0)
+				putc_(o, '&');
+			else if (o->entlen == 4 && memcmp(o->ent, "&lt;", 4) == 0)
+				putc_(o, '<');
+			else if (o->entlen == 4 && memcmp(o->ent, "&gt;", 4) == 0)
+				putc_(o, '>');
+			else {
+				untag_unknown(o);
+				continue;
+			}
+			o->entlen = 0;
+			continue;
+		}
+		if (c != '<' && c != '&')
+			continue;
+		put(o, p + run, i - run);
+		run = i + 1;
+		if (c == '<')
+			o->in_tag = 1;
+		else
+			o->ent[o->entlen++] = '&';
+	}
+	put(o, p + run, n - run);
+}
+
+void
+nt_out_untag_end(struct nt_out *o)
+{
+	if (o->entlen > 0)
+		untag_unknown(o);
+	o->in_tag = 0;
+}
+
+void
+nt_out_free(struct nt_out *o)
+{
+	if (o == NULL)
+		return;
+	free(o->buf);
+	free(o->key);
+	free(o);
+}

@@ -1,0 +1,480 @@
+/* nertag - trie.c.  SPDX-License-Identifier: MIT */
+/*
+ * A keyword set over byte strings with the life cycle new, add, prepare,
+ * walk, free, after GNU grep's kwset.  It knows nothing of Unicode, I/O or
+ * labels: keys are opaque bytes (the matcher feeds it normalised UTF-8) and
+ * values are small integers that the caller maps to entries.
+ *
+ * The prepared trie is a radix tree (chains of single children collapsed
+ * into segments) in flat arrays, numbered breadth first so that every
+ * node's edges and segment bytes lie in node order:
+ *
+ *	node[i].edge .. node[i+1].edge	its edges, sorted by key byte
+ *	node[i].seg .. node[i+1].seg	the bytes that follow the edge into it
+ *	node[i].val			the value of the key ending there, or 0
+ *
+ * A sentinel node closes both ranges.  Indexes instead of pointers make the
+ * arrays position independent, so a compiled index is this image written to
+ * a file and mapped back; the root's edges are also copied into a dense
+ * table for the step that every walk takes.
+ *
+ * Keys are collected first and sorted, then the tree is built top down from
+ * the sorted list, which takes far less memory than growing a pointer trie.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "trie.h"
+#include "util.h"
+
+struct node {
+	uint32_t edge;		/* first edge; edges end at the next node's */
+	uint32_t seg;		/* first segment byte; likewise */
+	uint32_t val;		/* value of the key ending here, 0 if none */
+};
+
+struct rec {			/* a key collected by nt_trie_add() */
+	union {
+		size_t off;	/* in keybuf, while adding */
+		const unsigned char *p;	/* the key, once prepare starts */
+	} k;
+	uint32_t len;
+	uint32_t val;
+	uint32_t seq;		/* order of addition: the first one wins */
+};
+
+struct nt_trie {
+	/* The prepared arrays, owned (mem) or borrowed from an image. */
+	const struct node *node;	/* nnodes + 1, the last a sentinel */
+	const uint32_t *child;		/* nedges: child node of each edge */
+	const unsigned char *key;	/* nedges: key byte of each edge */
+	const unsigned char *seg;	/* nseg: segment bytes */
+	uint32_t nnodes, nedges, nseg, nkeys, maxval;
+	uint32_t maxlen;		/* the longest key */
+	uint32_t root[256];		/* root's child per byte, 0 if none */
+	void *mem[4];			/* what this trie allocated */
+
+	/* Before nt_trie_prepare(). */
+	unsigned char *keybuf;
+	size_t keylen, keycap;
+	struct rec *rec;
+	size_t nrec, reccap;
+	int prepared;
+};
+
+#define HDR_WORDS	6
+
+struct nt_trie *
+nt_trie_new(void)
+{
+	return xcalloc(1, sizeof(struct nt_trie));
+}
+
+int
+nt_trie_add(struct nt_trie *t, const unsigned char *key, size_t len,
+    uint32_t value)
+{
+	struct rec *r;
+
+	if (len == 0 || len > NT_TRIE_KEY_MAX || t->prepared || value == 0)
+		return -1;
+	if (t->nrec >= UINT32_MAX - 1)
+		return -1;
+	xgrow(&t->keybuf, &t->keycap, t->keylen + len, 1);
+	xgrow(&t->rec, &t->reccap, t->nrec + 1, sizeof(*t->rec));
+	memcpy(t->keybuf + t->keylen, key, len);
+	r = &t->rec[t->nrec];
+	r->k.off = t->keylen;
+	r->len = (uint32_t)len;
+	r->val = value;
+	r->seq = (uint32_t)t->nrec;
+	t->keylen += len;
+	t->nrec++;
+	return 0;
+}
+
+static int
+reccmp(const void *a, const void *b)
+{
+	const struct rec *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->k.p, y->k.p, n);
+
+	if (c != 0)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+struct range {			/* the keys below one node, while building */
+	uint32_t lo, hi;	/* in rec[] */
+	uint32_t depth;		/* bytes already matched above the node */
+};
+
+/* Copy the root's edges into the dense table. */
+static void
+fill_root(struct nt_trie *t)
+{
+	uint32_t e;
+
+	memset(t->root, 0, sizeof(t->root));
+	for (e = t->node[0].edge; e < t->node[1].edge; e++)
+		t->root[t->key[e]] = t->child[e];
+}
+
+void
+nt_trie_prepare(struct nt_trie *t)
+{
+	nt_trie_prepare_except(t, NULL);
+}
+
+void
+nt_trie_prepare_except(struct nt_trie *t, const struct nt_trie *except)
+{
+	struct node *node;
+	uint32_t *child;
+	unsigned char *key, *seg;
+	struct range *q;
+	size_t ncap, ecap, scap, i, j, nn, ne, ns;
+	const unsigned char *kb;
+	struct rec *rec;
+
+	if (t->prepared)
+		return;
+	t->prepared = 1;
+	rec = t->rec;
+	kb = t->keybuf;
+	/* Pointers, not offsets, so that the comparison needs no global. */
+	for (i = 0; i < t->nrec; i++)
+		rec[i].k.p = kb + rec[i].k.off;
+	if (t->nrec > 1)
+		qsort(rec, t->nrec, sizeof(*rec), reccmp);
+	/* Drop repeated keys, keeping the first added, and excepted ones. */
+	for (i = j = 0; i < t->nrec; i++) {
+		if (j > 0 && rec[j - 1].len == rec[i].len &&
+		    memcmp(rec[j - 1].k.p, rec[i].k.p, rec[i].len) == 0)
+			continue;
+		if (except != NULL &&
+		    nt_trie_lookup(except, rec[i].k.p, rec[i].len) != 0)
+			continue;
+		rec[j++] = rec[i];
+	}
+	t->nkeys = (uint32_t)j;
+	t->maxlen = 0;
+	for (i = 0; i < j; i++)
+		if (rec[i].len > t->maxlen)
+			t->maxlen = rec[i].len;
+
+	ncap = 2 * j + 2;
+	ecap = 2 * j + 2;
+	scap = t->keylen + 1;
+	node = xreallocarray(NULL, ncap + 1, sizeof(*node));
+	q = xreallocarray(NULL, ncap, sizeof(*q));
+	child = xreallocarray(NULL, ecap, sizeof(*child));
+	key = xmalloc(ecap);
+	seg = xmalloc(scap);
+	nn = 1;
+	ne = ns = 0;
+	q[0].lo = 0;
+	q[0].hi = (uint32_t)j;
+	q[0].depth = 0;
+	t->maxval = 0;
+	for (i = 0; i < nn; i++) {
+		uint32_t lo = q[i].lo, hi = q[i].hi, d = q[i].depth, e = d;
+
+		node[i].edge = (uint32_t)ne;
+		node[i].seg = (uint32_t)ns;
+		node[i].val = 0;
+		if (i != 0) {
+			/* Sorted keys share a prefix iff the first and last do. */
+			const struct rec *a = &rec[lo], *z = &rec[hi - 1];
+
+			while (a->len > e && z->len > e &&
+			    a->k.p[e] == z->k.p[e])
+				e++;
+			memcpy(seg + ns, a->k.p + d, e - d);
+			ns += e - d;
+			if (a->len == e) {
+				node[i].val = a->val;
+				if (a->val > t->maxval)
+					t->maxval = a->val;
+				lo++;
+			}
+		}
+		while (lo < hi) {
+			unsigned char b = rec[lo].k.p[e];
+			uint32_t g = lo;
+
+			while (g < hi && rec[g].k.p[e] == b)
+				g++;
+			key[ne] = b;
+			child[ne] = (uint32_t)nn;
+			ne++;
+			q[nn].lo = lo;
+			q[nn].hi = g;
+			q[nn].depth = e + 1;
+			nn++;
+			lo = g;
+		}
+	}
+	node[nn].edge = (uint32_t)ne;
+	node[nn].seg = (uint32_t)ns;
+	node[nn].val = 0;
+	free(q);
+	free(t->rec);
+	free(t->keybuf);
+	t->rec = NULL;
+	t->keybuf = NULL;
+	t->nrec = t->reccap = t->keylen = t->keycap = 0;
+
+	t->node = t->mem[0] = node;
+	t->child = t->mem[1] = child;
+	t->key = t->mem[2] = key;
+	t->seg = t->mem[3] = seg;
+	t->nnodes = (uint32_t)nn;
+	t->nedges = (uint32_t)ne;
+	t->nseg = (uint32_t)ns;
+	fill_root(t);
+}
+
+size_t
+nt_trie_keys(const struct nt_trie *t)
+{
+	return t->nkeys;
+}
+
+size_t
+nt_trie_nodes(const struct nt_trie *t)
+{
+	return t->nnodes;
+}
+
+size_t
+nt_trie_max_len(const struct nt_trie *t)
+{
+	return t->maxlen;
+}
+
+uint32_t
+nt_trie_max_value(const struct nt_trie *t)
+{
+	return t->maxval;
+}
+
+void
+nt_trie_start(struct nt_trie_pos *p)
+{
+	p->node = 0;
+	p->off = 0;
+}
+
+/* The child of node n along byte b, or 0. */
+static uint32_t
+edge(const struct nt_trie *t, uint32_t n, unsigned char b)
+{
+	uint32_t lo = t->node[n].edge, hi = t->node[n + 1].edge, mid;
+
+	if (n == 0)
+		return t->root[b];
+	if (hi - lo <= 8) {
+		for (; lo < hi; lo++)
+			if (t->key[lo] == b)
+				return t->child[lo];
+		return 0;
+	}
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->key[mid] < b)
+			lo = mid + 1;
+		else if (t->key[mid] > b)
+			hi = mid;
+		else
+			return t->child[mid];
+	}
+	return 0;
+}
+
+int
+nt_trie_step(const struct nt_trie *t, struct nt_trie_pos *p,
+    const unsigned char *s, size_t n)
+{
+	uint32_t node = p->node, off = p->off, slen, c;
+	const unsigned char *sg;
+
+	while (n > 0) {
+		sg = t->seg + t->node[node].seg;
+		slen = t->node[node + 1].seg - t->node[node].seg;
+		while (off < slen && n > 0) {
+			if (sg[off] != *s)
+				return 0;
+			off++;
+			s++;
+			n--;
+		}
+		if (n == 0)
+			break;
+		if ((c = edge(t, node, *s)) == 0)
+			return 0;
+		node = c;
+		off = 0;
+		s++;
+		n--;
+	}
+	p->node = node;
+	p->off = off;
+	return 1;
+}
+
+uint32_t
+nt_trie_value(const struct nt_trie *t, const struct nt_trie_pos *p)
+{
+	if (p->off != t->node[p->node + 1].seg - t->node[p->node].seg)
+		return 0;
+	return t->node[p->node].val;
+}
+
+uint32_t
+nt_trie_lookup(const struct nt_trie *t, const unsigned char *key, size_t len)
+{
+	struct nt_trie_pos p;
+
+	nt_trie_start(&p);
+	if (len == 0 || !nt_trie_step(t, &p, key, len))
+		return 0;
+	return nt_trie_value(t, &p);
+}
+
+void
+nt_trie_first_bytes(const struct nt_trie *t, unsigned char first[256])
+{
+	int b;
+
+	for (b = 0; b < 256; b++)
+		first[b] = t->root[b] != 0;
+}
+
+static size_t
+pad4(size_t n)
+{
+	return (n + 3) & ~(size_t)3;
+}
+
+size_t
+nt_trie_image_size(const struct nt_trie *t)
+{
+	return 4 * HDR_WORDS + sizeof(struct node) * ((size_t)t->nnodes + 1) +
+	    4 * (size_t)t->nedges + pad4(t->nedges) + pad4(t->nseg);
+}
+
+void
+nt_trie_image(const struct nt_trie *t, unsigned char *dst)
+{
+	uint32_t hdr[HDR_WORDS];
+	size_t n;
+
+	hdr[0] = t->nnodes;
+	hdr[1] = t->nedges;
+	hdr[2] = t->nseg;
+	hdr[3] = t->nkeys;
+	hdr[4] = t->maxval;
+	hdr[5] = t->maxlen;
+	memcpy(dst, hdr, sizeof(hdr));
+	dst += sizeof(hdr);
+	n = sizeof(struct node) * ((size_t)t->nnodes + 1);
+	memcpy(dst, t->node, n);
+	dst += n;
+	memcpy(dst, t->child, 4 * (size_t)t->nedges);
+	dst += 4 * (size_t)t->nedges;
+	memset(dst, 0, pad4(t->nedges));
+	memcpy(dst, t->key, t->nedges);
+	dst += pad4(t->nedges);
+	memset(dst, 0, pad4(t->nseg));
+	memcpy(dst, t->seg, t->nseg);
+}
+
+/* Check every index in t, so that walks stay inside the arrays. */
+static int
+valid(const struct nt_trie *t)
+{
+	uint32_t i, e;
+
+	if (t->node[0].edge != 0 || t->node[0].seg != 0 ||
+	    t->node[t->nnodes].edge != t->nedges ||
+	    t->node[t->nnodes].seg != t->nseg)
+		return 0;
+	for (i = 0; i < t->nnodes; i++) {
+		const struct node *n = &t->node[i];
+
+		if (n[1].edge < n[0].edge || n[1].seg < n[0].seg ||
+		    n->val > t->maxval)
+			return 0;
+		for (e = n->edge; e < n[1].edge; e++) {
+			/* Children come after parents: no cycles. */
+			if (t->child[e] <= i || t->child[e] >= t->nnodes)
+				return 0;
+			if (e > n->edge && t->key[e - 1] >= t->key[e])
+				return 0;
+		}
+	}
+	return 1;
+}
+
+struct nt_trie *
+nt_trie_from_image(const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	uint32_t hdr[HDR_WORDS];
+	struct nt_trie *t;
+	uint64_t need;
+
+	if (len < sizeof(hdr) || ((uintptr_t)p & 3) != 0)
+		return NULL;
+	memcpy(hdr, b, sizeof(hdr));
+	if (hdr[0] == 0 || hdr[0] == UINT32_MAX)
+		return NULL;
+	need = 4 * HDR_WORDS + sizeof(struct node) * ((uint64_t)hdr[0] + 1) +
+	    4 * (uint64_t)hdr[1] + pad4(hdr[1]) + pad4(hdr[2]);
+	if (need != len)
+		return NULL;
+	t = xcalloc(1, sizeof(*t));
+	t->prepared = 1;
+	t->nnodes = hdr[0];
+	t->nedges = hdr[1];
+	t->nseg = hdr[2];
+	t->nkeys = hdr[3];
+	t->maxval = hdr[4];
+	t->maxlen = hdr[5];
+	if (t->maxlen > NT_TRIE_KEY_MAX) {
+		free(t);
+		return NULL;
+	}
+	b += sizeof(hdr);
+	t->node = (const void *)b;
+	b += sizeof(struct node) * ((size_t)t->nnodes + 1);
+	t->child = (const void *)b;
+	b += 4 * (size_t)t->nedges;
+	t->key = b;
+	b += pad4(t->nedges);
+	t->seg = b;
+	if (!valid(t)) {
+		free(t);
+		return NULL;
+	}
+	fill_root(t);
+	return t;
+}
+
+void
+nt_trie_free(struct nt_trie *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < sizeof(t->mem) / sizeof(t->mem[0]); i++)
+		free(t->mem[i]);
+	free(t->rec);
+	free(t->keybuf);
+	free(t);
+}

@@ -1,0 +1,93 @@
+/*
+ * trie.h - a keyword set over byte strings (normalised UTF-8), laid out in
+ * flat arrays that walk fast and can be written to a file and used in place.
+ */
+#ifndef NERTAG_TRIE_H
+#define NERTAG_TRIE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The longest key, in bytes; nt_trie_add() refuses longer ones. */
+#define NT_TRIE_KEY_MAX	1024
+
+struct nt_trie;
+
+/*
+ * A place in a walk: a node, and how many bytes of the node's segment have
+ * been matched.  A plain value; start one with nt_trie_start().
+ */
+struct nt_trie_pos {
+	uint32_t node;
+	uint32_t off;
+};
+
+/* A new, empty trie open for nt_trie_add().  Free it with nt_trie_free(). */
+struct nt_trie *nt_trie_new(void);
+
+/*
+ * Add key (len bytes, copied) with value (>= 1).  When the same key is added
+ * twice the first value wins.  Returns 0, or -1 if len is 0 or greater than
+ * NT_TRIE_KEY_MAX.  Only before nt_trie_prepare().
+ */
+int	nt_trie_add(struct nt_trie *t, const unsigned char *key, size_t len,
+	    uint32_t value);
+
+/*
+ * Freeze the trie and build its arrays; after this only walks, lookups and
+ * nt_trie_image() are allowed.
+ */
+void	nt_trie_prepare(struct nt_trie *t);
+
+/* As nt_trie_prepare(), leaving out every key that except (prepared) has. */
+void	nt_trie_prepare_except(struct nt_trie *t, const struct nt_trie *except);
+
+/* The number of distinct keys (after nt_trie_prepare()), and of nodes. */
+size_t	nt_trie_keys(const struct nt_trie *t);
+size_t	nt_trie_nodes(const struct nt_trie *t);
+
+/* The length of the longest key. */
+size_t	nt_trie_max_len(const struct nt_trie *t);
+
+/* The largest value stored, so a loader can check values against a table. */
+uint32_t nt_trie_max_value(const struct nt_trie *t);
+
+/* Set *p to the root. */
+void	nt_trie_start(struct nt_trie_pos *p);
+
+/*
+ * Walk n bytes from *p.  Returns 1 and moves *p if the trie has that path,
+ * else returns 0 and leaves *p undefined.
+ */
+int	nt_trie_step(const struct nt_trie *t, struct nt_trie_pos *p,
+	    const unsigned char *s, size_t n);
+
+/* The value of the key that ends exactly at *p, or 0. */
+uint32_t nt_trie_value(const struct nt_trie *t, const struct nt_trie_pos *p);
+
+/* The value of key, or 0. */
+uint32_t nt_trie_lookup(const struct nt_trie *t, const unsigned char *key,
+	    size_t len);
+
+/* Set first[b] to 1 for each byte b that begins some key, else 0. */
+void	nt_trie_first_bytes(const struct nt_trie *t, unsigned char first[256]);
+
+/*
+ * The prepared trie as a flat, position-independent image: its size in
+ * bytes, and a copy of it written to dst (4-byte aligned, that many bytes).
+ */
+size_t	nt_trie_image_size(const struct nt_trie *t);
+void	nt_trie_image(const struct nt_trie *t, unsigned char *dst);
+
+/*
+ * A trie that uses the image at p (len bytes, 4-byte aligned) in place,
+ * after checking that every index in it is in range, so that no walk over a
+ * damaged image can leave it.  The image must outlive the trie.  Returns
+ * NULL if the image is malformed.
+ */
+struct nt_trie *nt_trie_from_image(const void *p, size_t len);
+
+/* Free t and all it owns (not a borrowed image); t may be NULL. */
+void	nt_trie_free(struct nt_trie *t);
+
+#endif

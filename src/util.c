@@ -1,0 +1,104 @@
+/*
+ * util.c - overflow-checked allocation.
+ *
+ * Every allocation in nertag goes through here.  Running out of memory is
+ * reported once, as "nertag: out of memory", with exit status 1; no module
+ * carries error paths for it.  A test build (-DNT_FAULT_INJECT) can fail the
+ * Nth allocation, selected by the environment variable NERTAG_FAIL_ALLOC, to
+ * prove that this path is clean wherever it is taken.
+ */
+#include <err.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#ifdef NT_FAULT_INJECT
+static long fail_at = -1;	/* allocation number that fails; -1: none */
+static long nalloc;		/* allocations so far */
+
+static int
+inject(void)
+{
+	const char *s;
+
+	if (fail_at == -1) {
+		s = getenv("NERTAG_FAIL_ALLOC");
+		fail_at = s != NULL ? atol(s) : 0;
+	}
+	return fail_at > 0 && ++nalloc == fail_at;
+}
+#else
+#define inject()	0
+#endif
+
+static void *
+check(void *p)
+{
+	if (p == NULL)
+		errx(1, "out of memory");
+	return p;
+}
+
+void *
+xmalloc(size_t n)
+{
+	if (inject())
+		return check(NULL);
+	return check(malloc(n != 0 ? n : 1));
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	if (inject())
+		return check(NULL);
+	if (nmemb == 0 || size == 0)
+		nmemb = size = 1;
+	return check(calloc(nmemb, size));
+}
+
+void *
+xreallocarray(void *p, size_t nmemb, size_t size)
+{
+	if (size != 0 && nmemb > SIZE_MAX / size)
+		errx(1, "out of memory");
+	if (inject())
+		return check(NULL);
+	if (nmemb == 0 || size == 0)
+		nmemb = size = 1;
+	return check(realloc(p, nmemb * size));
+}
+
+char *
+xmemdup(const void *s, size_t n)
+{
+	char *p;
+
+	if (n == SIZE_MAX)
+		errx(1, "out of memory");
+	p = xmalloc(n + 1);
+	if (n != 0)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void
+xgrow(void *pp, size_t *cap, size_t need, size_t size)
+{
+	void **p = pp;
+	size_t n;
+
+	if (need <= *cap)
+		return;
+	n = *cap != 0 ? *cap : 16;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			errx(1, "out of memory");
+		n *= 2;
+	}
+	*p = xreallocarray(*p, n, size);
+	*cap = n;
+}
