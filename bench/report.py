@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+"""report.py -- turn bench.py's results.json into markdown tables.
+
+Usage: bench/report.py RESULTS.json [--readme bench/README.md]
+
+Prints the tables; with --readme, also replaces the text between the lines
+`<!-- results:begin -->` and `<!-- results:end -->` of that file.
+"""
+
+import json
+import os
+import sys
+
+PEERS = ["hyperscan", "pyahocorasick", "grep", "ripgrep"]
+NT = ["nertag-tsv", "nertag-inline", "nertag-tsv-i", "nertag-idx-tsv",
+      "nertag-idx-inline"]
+
+
+def f1(x, nd=1):
+    if x is None:
+        return "–"
+    if x >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.{nd}f}"
+
+
+def mib(kb):
+    return "–" if kb is None else f"{kb / 1024:.0f}"
+
+
+def bsize(n):
+    if n is None:
+        return "–"
+    if n >= 1 << 20:
+        return f"{n / (1 << 20):.1f} MiB"
+    return f"{n / 1024:.0f} KiB"
+
+
+def ms(st):
+    if not st:
+        return "–"
+    v = st["median"] * 1e3
+    return f"{v:,.0f}" if v >= 100 else f"{v:.1f}"
+
+
+def find(recs, rid, g, size):
+    for r in recs:
+        if r["id"] == rid and r.get("gaz") == g and r["size"] == size:
+            return r
+    return None
+
+
+def sc(r):
+    """Scan throughput, starred when the run is mostly startup."""
+    return f1(r["mbps"]) + ("*" if r.get("startup_bound") else "")
+
+
+def ok(r):
+    return r is not None and "skipped" not in r and "mbps" in r
+
+
+def table(res, size):
+    recs = res["records"]
+    out = []
+    nb = res["inputs"][size]["bytes"]
+    out.append(f"#### Input {size} ({nb:,} bytes; one-line variant the same bytes "
+               f"with newlines as spaces)\n")
+    out.append("| gazetteer | tool / configuration | scan MB/s | wall MB/s | "
+               "one-line MB/s | startup ms | build s | index | RSS MiB | "
+               "RSS one-line MiB | matches in 10 MB | note |")
+    out.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+    cat = find(recs, "cat", None, size)
+    if cat:
+        out.append(f"| – | `cat \\| cat` (pipe) | {f1(cat['mbps'])} | "
+                   f"{f1(cat['mbps_wall'])} | {f1(cat['oneline_mbps'])} | – | – | – | "
+                   f"{mib(cat['rss_kb'])} | {mib(cat['oneline_rss_kb'])} | – | "
+                   "physical limit |")
+    for g, gi in res["gazetteers"].items():
+        for r in recs:
+            if r.get("gaz") != g or r["size"] != size:
+                continue
+            idx = "–"
+            if r.get("index_bytes"):
+                idx = "%s (%.0f B/name)" % (bsize(r["index_bytes"]),
+                                            r["index_bytes"] / gi["names"])
+            if "skipped" in r:
+                out.append(f"| {g} | {r['desc']} | – | – | – | {ms(r.get('startup'))} | "
+                           f"{f1(r.get('build_s'), 2)} | {idx} | – | – | "
+                           f"{r.get('probe_matches', '–')} | skipped: "
+                           f"{r['skipped']} |")
+                continue
+            note = []
+            if r["runs"] < res["runs"]:
+                note.append(f"{r['runs']} run(s)")
+            if r.get("oneline_error"):
+                note.append("one-line: " + r["oneline_error"])
+            out.append(
+                f"| {g} | {r['desc']} | {sc(r)} | {f1(r['mbps_wall'])} | "
+                f"{f1(r.get('oneline_mbps'))} | {ms(r['startup'])} | "
+                f"{f1(r.get('build_s'), 2)} | {idx} | {mib(r['rss_kb'])} | "
+                f"{mib(r.get('oneline_rss_kb'))} | "
+                f"{r.get('probe_matches', '–')} | {'; '.join(note)} |")
+    out.append("\n\\* startup (empty-input time) is more than 75% of the run: "
+               "the scan figure (size ÷ (run − startup)) is unreliable; see wall MB/s.")
+    return out
+
+
+def ratios(res, size):
+    recs = res["records"]
+    out = ["", f"#### Ratios nertag / peer (scan throughput, same run, input {size})\n"]
+    if not res["nertag"]:
+        out.append(f"nertag not measured in this run ({res['nertag_note']}).")
+        return out
+    out.append("| gazetteer | nertag configuration | ÷ hyperscan | ÷ pyahocorasick "
+               "| ÷ grep | ÷ ripgrep | cat ÷ nertag |")
+    out.append("|---|---|--:|--:|--:|--:|--:|")
+    cat = find(recs, "cat", None, size)
+    for g in res["gazetteers"]:
+        for nid in NT:
+            n = find(recs, nid, g, size)
+            if not ok(n):
+                continue
+            cells = []
+            for p in PEERS:
+                pr = find(recs, p, g, size)
+                star = "*" if ok(pr) and (pr.get("startup_bound") or
+                                          n.get("startup_bound")) else ""
+                cells.append(f"{n['mbps'] / pr['mbps']:.2f}×{star}" if ok(pr)
+                             else "–")
+            cells.append(f"{cat['mbps'] / n['mbps']:.2f}×" if ok(cat) else "–")
+            out.append(f"| {g} | {n['desc']} | " + " | ".join(cells) + " |")
+    return out
+
+
+def targets(res, size):
+    recs = res["records"]
+    out = ["", f"#### Targets (input {size})\n"]
+    if not res["nertag"]:
+        out.append("Not checked: nertag not measured in this run.")
+        return out
+    out.append("| target | measured | met |")
+    out.append("|---|---|---|")
+
+    def row(name, val, good):
+        out.append(f"| {name} | {val} | {'yes' if good else 'NO'} |")
+
+    def get(rid, g):
+        r = find(recs, rid, g, size)
+        return r if ok(r) else None
+
+    for g in ("10k", "120k"):
+        n, h = get("nertag-idx-tsv", g), get("hyperscan", g)
+        if n and h:
+            x = n["mbps"] / h["mbps"]
+            row(f"tsv ≥ 1.2× Hyperscan at {g}", f"{x:.2f}×", x >= 1.2)
+    n, p = get("nertag-idx-tsv", "1M"), get("pyahocorasick", "1M")
+    if n and p:
+        x = n["mbps"] / p["mbps"]
+        row("tsv ≥ 10× pyahocorasick at 1M", f"{x:.2f}×", x >= 10)
+    for g in res["gazetteers"]:
+        t, i = get("nertag-tsv", g), get("nertag-inline", g)
+        if t and i:
+            x = t["mbps"] / i["mbps"]
+            row(f"inline within 1.3× of tsv ({g})", f"tsv/inline {x:.2f}", x <= 1.3)
+        c = get("nertag-tsv-i", g)
+        if t and c:
+            x = t["mbps"] / c["mbps"]
+            row(f"-i within 1.5× of case-sensitive ({g})", f"{x:.2f}", x <= 1.5)
+    r = find(recs, "nertag-idx-tsv", "1M", size)
+    if r and r.get("startup"):
+        v = r["startup"]["median"] * 1e3
+        row("startup from the 1M index < 5 ms (median of %d)" % r["startup"]["runs"],
+            f"{v:.2f} ms", v < 5)
+    if r and r.get("build_s") is not None:
+        row("building the 1M index < 2 s", f"{r['build_s']:.2f} s", r["build_s"] < 2)
+    for g, gi in res["gazetteers"].items():
+        r = find(recs, "nertag-idx-tsv", g, size)
+        if r and r.get("index_bytes"):
+            b = r["index_bytes"] / gi["names"]
+            row(f"index ≤ 64 B/name ({g})", f"{b:.1f} B/name", b <= 64)
+        if ok(r) and r.get("index_bytes"):
+            lim = r["index_bytes"] / 1024 + 16 * 1024
+            worst = max(r["rss_kb"], r.get("oneline_rss_kb") or 0)
+            row(f"peak RSS ≤ index + 16 MiB ({g}, 100 MB and one-line)",
+                f"{worst / 1024:.1f} MiB vs {lim / 1024:.1f} MiB", worst <= lim)
+    cat = find(recs, "cat", None, size)
+    for g in res["gazetteers"]:
+        n = get("nertag-idx-tsv", g)
+        if n and ok(cat):
+            x = cat["mbps"] / n["mbps"]
+            row(f"within 5× of cat ({g}, tsv from index)", f"{x:.2f}×", x <= 5)
+    return out
+
+
+def parallel(res):
+    if not res.get("parallel"):
+        return []
+    out = ["", "#### parallel --pipe --keep-order (issue #6), records input "
+           f"{res['parallel'][0]['size']} ({res['parallel'][0]['bytes']:,} bytes)\n",
+           "| command | wall s | MB/s | user s | sys s | note |", "|---|--:|--:|--:|--:|---|"]
+    for r in res["parallel"]:
+        if "error" in r:
+            out.append(f"| `{r['name']}` | – | – | – | – | {r['error']} |")
+        else:
+            out.append(f"| `{r['name']}` | {r['wall_s']:.2f} | {f1(r['mbps'])} | "
+                       f"{r['user_s']:.2f} | {r['sys_s']:.2f} | |")
+    by = {r["name"]: r for r in res["parallel"] if "error" not in r}
+    for tool in ("cat", "nertag -r"):
+        a, b = by.get(f"parallel -j1 {tool}"), by.get(f"parallel -j2 {tool}")
+        if a and b:
+            out.append(f"\nSpeed-up of -j2 over -j1 for {tool}: "
+                       f"{a['wall_s'] / b['wall_s']:.2f}×.")
+    return out
+
+
+def render(res):
+    m = res["machine"]
+    out = [f"### Run of {m['date']} (mode `{res['mode']}`)\n",
+           f"Machine: {m['cpu']}, {m['cores']} cores, {m['mem_gib']} GiB RAM, "
+           f"Linux {m['kernel']}; load average at start "
+           f"{m['load'][0]:.2f}, at end {m.get('load_end', [0])[0]:.2f}. "
+           f"Throughput: median of {res['runs']} runs (fewer where noted); "
+           f"runs longer than {res['limit_s']:.0f} s skipped.\n",
+           "Versions: " + "; ".join(f"{k} {v}" for k, v in m["versions"].items() if v)
+           + "\n",
+           "Gazetteers: " + ", ".join(f"{g} = {gi['names']:,} names"
+                                      for g, gi in res["gazetteers"].items()) + "\n"]
+    if not res["nertag"]:
+        out.append(f"**nertag not measured in this run:** {res['nertag_note']}.\n")
+    for size in res["inputs"]:
+        out += table(res, size)
+        out += ratios(res, size)
+        out += targets(res, size)
+        out.append("")
+    out += parallel(res)
+    return "\n".join(out) + "\n"
+
+
+def main():
+    args = sys.argv[1:]
+    readme = None
+    if "--readme" in args:
+        i = args.index("--readme")
+        readme = args[i + 1]
+        del args[i:i + 2]
+    if len(args) != 1:
+        sys.exit(__doc__)
+    with open(args[0]) as f:
+        res = json.load(f)
+    md = render(res)
+    sys.stdout.write(md)
+    if readme:
+        with open(readme) as f:
+            text = f.read()
+        b, e = "<!-- results:begin -->", "<!-- results:end -->"
+        if b in text and e in text:
+            text = text[:text.index(b) + len(b)] + "\n" + md + text[text.index(e):]
+            with open(readme + ".tmp", "w") as f:
+                f.write(text)
+            os.replace(readme + ".tmp", readme)
+        else:
+            print(f"report.py: no markers in {readme}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
