@@ -62,7 +62,7 @@ $(BUILD)/test_%: tests/unit/test_%.c $(OBJ) tests/unit/helpers.h
 	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(OBJ) \
 	    $(UTF8PROC_LIBS) $(CMOCKA_LIBS)
 
-check: check-unit check-golden check-peer lint-man
+check: check-unit check-golden check-peer check-faults lint-man
 
 check-unit: $(UNITS:%=$(BUILD)/test_%)
 	@set -e; for t in $(UNITS); do echo "== unit: $$t"; $(BUILD)/test_$$t; done
@@ -90,6 +90,17 @@ valgrind: all $(UNITS:%=$(BUILD)/test_%)
 gazetteers:
 	tools/gen-gazetteers
 
+# Fault injection: a build whose Nth allocation fails (NERTAG_FAIL_ALLOC=N).
+$(BUILD)/nertag-faults: src/*.c $(HDR)
+	$(CC) $(ALLCFLAGS) -DNT_FAULT_INJECT -DNT_DATADIR='"$(CURDIR)/gazetteers"' \
+	    -o $@ src/*.c $(UTF8PROC_LIBS)
+check-faults: $(BUILD)/nertag-faults
+	NERTAG=$(CURDIR)/$(BUILD)/nertag-faults sh tests/run-faults.sh
+
+# libFuzzer targets (clang): make fuzz FUZZ_SECONDS=60
+FUZZ_SECONDS = 10
+-include tests/fuzz/fuzz.mk
+
 install: $(BUILD)/nertag-installed gazetteers/default.ntx gazetteers/default-i.ntx
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
 	install -m 0755 $(BUILD)/nertag-installed $(DESTDIR)$(BINDIR)/nertag
@@ -104,5 +115,5 @@ uninstall:
 clean:
 	rm -rf build build-* gazetteers/*.ntx
 
-.PHONY: all check check-unit check-golden check-peer lint-man asan valgrind \
+.PHONY: all check check-unit check-golden check-peer check-faults lint-man asan valgrind \
 	gazetteers install uninstall clean

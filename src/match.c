@@ -53,7 +53,20 @@ struct nt_matcher {
 	unsigned char word[128];	/* ASCII byte is a word character */
 	unsigned char high;	/* some name starts with a byte >= 0x80 */
 	unsigned char fold[128];
+	size_t maxrun;		/* longer word runs cannot be in a name */
+	unsigned char *run;	/* a folded word run, maxrun bytes */
+	/*
+	 * The scanner's classes, so that the test at each byte depends on no
+	 * state carried from the byte before: C_WORD, C_START (may start a
+	 * name after a non-word character) and C_SLOW (NUL, also the
+	 * sentinel, or a byte >= 0x80).
+	 */
+	unsigned char cls[256];
 };
+
+#define C_WORD	1
+#define C_START	2
+#define C_SLOW	4
 
 struct nt_matcher *
 nt_match_new(const struct nt_match_config *cfg)
@@ -89,6 +102,15 @@ nt_match_new(const struct nt_match_config *cfg)
 	 */
 	for (b = 0; b < 128; b++)
 		m->high |= m->start[b];
+	m->maxrun = maxlen + 1;
+	m->run = xmalloc(m->maxrun);
+	for (b = 0; b < 256; b++) {
+		if (b == 0 || b >= 0x80)
+			m->cls[b] = C_SLOW;
+		else
+			m->cls[b] = (unsigned char)((m->word[b] ? C_WORD : 0) |
+			    (m->start[b] ? C_START : 0));
+	}
 	walk = maxlen * SRC_PER_BYTE + 64;
 	m->cap = walk + m->cfg.block;
 	m->buf = xmalloc(m->cap + 1);
@@ -141,11 +163,44 @@ walk(struct nt_matcher *m, size_t p, int eof, size_t *end, size_t *layer,
 			break;
 		}
 		c = buf[q];
+		if (c < 0x80 && m->word[c]) {
+			/*
+			 * A run of ASCII word characters steps at once: no
+			 * name can end inside it.  Its last byte is left to
+			 * the slow path when a mark may follow it.
+			 */
+			size_t r = q + 1, lim = q + m->maxrun;
+
+			if (lim > len)
+				lim = len;
+			while (r < lim && buf[r] < 0x80 && m->word[buf[r]])
+				r++;
+			if (r == len || buf[r] >= 0x80)
+				r--;
+			if (r > q) {
+				slen = olen = r - q;
+				if (cfg->flags & NT_NORM_CASEFOLD) {
+					for (i = 0; i < olen; i++)
+						m->run[i] = m->fold[buf[q + i]];
+					out = m->run;
+				} else
+					out = buf + q;
+				lw = 1;
+				goto step;
+			}
+		}
 		if (c > 0x20 && c < 0x80 && q + 1 < len && buf[q + 1] < 0x80) {
 			one = m->fold[c];
 			out = &one;
 			olen = slen = 1;
 			lw = m->word[c];
+		} else if ((c == ' ' || (c == '\n' &&
+		    !(cfg->flags & NT_NORM_LINES))) && q + 1 < len &&
+		    buf[q + 1] > 0x20 && buf[q + 1] < 0x80) {
+			one = ' ';
+			out = &one;
+			olen = slen = 1;
+			lw = 0;
 		} else {
 			k = nt_norm_cluster(buf + q, len - q, eof, cfg->flags,
 			    &cl);
@@ -164,6 +219,7 @@ walk(struct nt_matcher *m, size_t p, int eof, size_t *end, size_t *layer,
 				    nt_norm_class(cp) == NT_CLASS_WORD;
 			}
 		}
+step:
 		for (i = 0; i < cfg->ntries; i++)
 			if (alive[i] &&
 			    !nt_trie_step(cfg->tries[i], &pos[i], out, olen)) {
@@ -219,22 +275,29 @@ process(struct nt_matcher *m, int eof)
 	struct nt_span s;
 	uint32_t value;
 
-	while (p < len) {
-		unsigned char c = buf[p];
+	m->buf[len] = 0;	/* the sentinel that stops the automaton */
+	for (;;) {
+		unsigned char c, t;
 
-		if (c < 0x80) {
-			if (prev) {
-				/* Inside a word: nothing starts before it ends. */
-				prev = m->word[c];
-				p++;
-				continue;
-			}
-			if (!m->start[c]) {
-				prev = m->word[c];
-				p++;
-				continue;
-			}
-		} else {
+		/*
+		 * Stop at a possible start (C_START after a non-word byte) or
+		 * where the slow path must look.  C_WORD shifted left masks
+		 * C_START, so the test needs no branch on the previous byte.
+		 */
+		while (((t = m->cls[buf[p]]) & ~(prev << 1) &
+		    (C_START | C_SLOW)) == 0) {
+			prev = t & C_WORD;
+			p++;
+		}
+		if (p >= len)
+			break;
+		c = buf[p];
+		if (c == 0) {
+			prev = 0;
+			p++;
+			continue;
+		}
+		if (c >= 0x80) {
 			k = nt_norm_class_at(buf + p, len - p, eof, &clen);
 			if (k == -1)
 				break;
@@ -333,5 +396,6 @@ nt_match_free(struct nt_matcher *m)
 	if (m == NULL)
 		return;
 	free(m->buf);
+	free(m->run);
 	free(m);
 }
