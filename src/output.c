@@ -12,7 +12,6 @@
  * error, stops reading and reports it once.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,13 +168,17 @@ putc_(struct nt_out *o, unsigned char c)
 		put(o, &c, 1);
 }
 
+/* Decimal digits by hand: snprintf was a tenth of the time of tsv output. */
 static void
 put_u64(struct nt_out *o, uint64_t v)
 {
-	char b[24];
-	int n = snprintf(b, sizeof(b), "%" PRIu64, v);
+	char b[24], *p = b + sizeof(b);
 
-	put(o, b, (size_t)n);
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	put(o, p, (size_t)(b + sizeof(b) - p));
 }
 
 /* Count code points, for --offsets=chars. */
