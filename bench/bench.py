@@ -144,6 +144,7 @@ def configs(gaz, have_nertag):
     if have_nertag:
         nt = q(NERTAG)
         ni = idxfile("nertag", gaz)
+        nii = idxfile("nertag-i", gaz)
         build = f"{nt} --compile={q(ni)} -g {q(g)}"
         out += [
             dict(id="nertag-tsv", tool="nertag", desc="nertag -f tsv -g",
@@ -154,6 +155,10 @@ def configs(gaz, have_nertag):
                  cmd=f"{nt} -i -f tsv -g {q(g)}", lines=True),
             dict(id="nertag-idx-tsv", tool="nertag", desc="nertag -f tsv -G",
                  cmd=f"{nt} -f tsv -G {q(ni)}", build=build, index=ni,
+                 lines=True),
+            dict(id="nertag-idx-tsv-i", tool="nertag",
+                 desc="nertag -i -f tsv -G", cmd=f"{nt} -i -f tsv -G {q(nii)}",
+                 build=f"{nt} -i --compile={q(nii)} -g {q(g)}", index=nii,
                  lines=True),
             dict(id="nertag-idx-inline", tool="nertag",
                  desc="nertag -G (inline)", cmd=f"{nt} -G {q(ni)}",
