@@ -13,10 +13,13 @@
  *	header		magic "NERTAGIX", version, byte order, flags, counts,
  *			section offsets and lengths, file length, checksum
  *	labels		nlabels NUL-terminated label names
- *	entries		nentries x {label, id offset, id length} (uint32)
+ *	idend		nentries uint32: where each entry's ID ends in ids (it
+ *			starts where the one before ends)
+ *	elabel		nentries bytes: each entry's label number
  *	ids		the ID bytes
  *	trie		nt_trie_image()
  *
+ * Five bytes an entry besides its ID keep an index under 64 bytes a name.
  * The checksum covers everything after the header.  A file that is
  * truncated, damaged, foreign, of another version or byte order, or built
  * with other normalisation flags is refused with a message, never used.
@@ -39,11 +42,8 @@
 #define VERSION		1
 #define BYTE_ORDER_MARK	0x01020304u
 
-struct ent {
-	uint32_t label;		/* layer's label number */
-	uint32_t idoff;		/* in ids */
-	uint32_t idlen;
-};
+#define NSECT		5
+#define MAXLABELS	255	/* a label number is one byte */
 
 struct header {
 	char magic[8];
@@ -53,17 +53,21 @@ struct header {
 	uint32_t nlabels;
 	uint32_t nentries;
 	uint32_t pad;
-	uint64_t off[4];	/* labels, entries, ids, trie */
-	uint64_t len[4];
+	uint64_t off[NSECT];	/* labels, idend, elabel, ids, trie */
+	uint64_t len[NSECT];
 	uint64_t filelen;
 	uint64_t checksum;	/* of the bytes after the header */
 };
 
+_Static_assert(sizeof(struct header) % 32 == 0, "sections align to 32");
+
 struct layer {
 	struct nt_trie *trie;
-	const struct ent *ent;		/* nent entries */
-	struct ent *ownent;		/* when built here */
-	size_t nent, entcap;
+	const uint32_t *idend;		/* nent: end of each ID in ids */
+	const unsigned char *elabel;	/* nent: label number of each */
+	uint32_t *ownidend;		/* when built here */
+	unsigned char *ownelabel;
+	size_t nent, entcap, elabelcap;
 	const char *ids;		/* nids bytes */
 	char *ownids;
 	size_t nids, idscap;
@@ -150,7 +154,6 @@ add_entry(void *ctx, const char *name, size_t namelen, const char *id,
 	struct layer *l = a->l;
 	struct nt_trie *t;
 	unsigned char *key;
-	struct ent *e;
 	size_t klen;
 
 	(void)line;
@@ -186,14 +189,14 @@ add_entry(void *ctx, const char *name, size_t namelen, const char *id,
 		free(key);
 		return "too many entries";
 	}
-	xgrow(&l->ownent, &l->entcap, l->nent + 1, sizeof(*l->ownent));
+	xgrow(&l->ownidend, &l->entcap, l->nent + 1, sizeof(*l->ownidend));
+	xgrow(&l->ownelabel, &l->elabelcap, l->nent + 1, 1);
 	xgrow(&l->ownids, &l->idscap, l->nids + idlen, 1);
-	e = &l->ownent[l->nent++];
-	e->label = a->label;
-	e->idoff = (uint32_t)l->nids;
-	e->idlen = (uint32_t)idlen;
 	memcpy(l->ownids + l->nids, id, idlen);
 	l->nids += idlen;
+	l->ownidend[l->nent] = (uint32_t)l->nids;
+	l->ownelabel[l->nent] = 0;	/* set once the file's label is known */
+	l->nent++;
 	t = l->trie;
 	nt_trie_add(t, key, klen, (uint32_t)l->nent);
 	free(key);
@@ -253,8 +256,15 @@ add_file(struct nt_lexicon *x, const char *path, const char *label,
 			return -1;
 		}
 		lab = layer_label(x, l, label);
+		if (lab >= MAXLABELS) {
+			nt_error_set(e, path, 0, "more than %d labels",
+			    MAXLABELS);
+			free(decl);
+			free(own);
+			return -1;
+		}
 		for (i = l->nent - (size_t)count; i < l->nent; i++)
-			l->ownent[i].label = lab;
+			l->ownelabel[i] = (unsigned char)lab;
 	}
 	free(decl);
 	free(own);
@@ -298,21 +308,70 @@ nt_lex_gazetteer(struct nt_lexicon *x, const char *path, const char *label,
 	return add_file(x, path, label, 0, e);
 }
 
-/* A checksum of n bytes (n a multiple of 8), word at a time. */
+/*
+ * A checksum in the manner of Fletcher's: per lane, a sum of 8-byte words
+ * and a sum of those sums, so that it sees changed, swapped and moved words.
+ * Additions only, in four independent lanes, so that the compiler
+ * vectorises it and a large index is checked at memory speed.  It catches
+ * damage; it is no defence against forgery.  Feed it pieces whose sizes
+ * are multiples of 32.
+ */
+struct sum {
+	uint64_t a[4], b[4];
+};
+
+static void
+sum_init(struct sum *s)
+{
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		s->a[k] = (uint64_t)k + 1;
+		s->b[k] = 0;
+	}
+}
+
+static void
+sum_add(struct sum *s, const unsigned char *p, size_t n)
+{
+	uint64_t w[4], a[4], b[4];
+	size_t i;
+	int k;
+
+	/* Local sums: s may alias p as far as the compiler knows. */
+	memcpy(a, s->a, sizeof(a));
+	memcpy(b, s->b, sizeof(b));
+	for (i = 0; i + 32 <= n; i += 32) {
+		memcpy(w, p + i, 32);
+		for (k = 0; k < 4; k++) {
+			a[k] += w[k];
+			b[k] += a[k];
+		}
+	}
+	memcpy(s->a, a, sizeof(a));
+	memcpy(s->b, b, sizeof(b));
+}
+
+static uint64_t
+sum_end(const struct sum *s)
+{
+	uint64_t h = 0;
+	int k;
+
+	for (k = 0; k < 4; k++)
+		h = (h ^ s->a[k] ^ (s->b[k] << 1 | s->b[k] >> 63)) *
+		    0x9E3779B97F4A7C15u;
+	return h;
+}
+
 static uint64_t
 checksum(const unsigned char *p, size_t n)
 {
-	uint64_t h = 0x243F6A8885A308D3u, w;
-	size_t i;
+	struct sum s;
 
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x9E3779B97F4A7C15u;
-		h ^= h >> 29;
-	}
-	for (; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001B3u;
-	return h;
+	sum_init(&s);
+	sum_add(&s, p, n);
+	return sum_end(&s);
 }
 
 /*
@@ -324,7 +383,6 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
     size_t n, unsigned flags, const char *path, struct nt_error *e)
 {
 	struct header h;
-	const struct ent *ent;
 	const char *lab, *end;
 	struct nt_trie *t;
 	size_t i, k;
@@ -350,25 +408,27 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 		    (unsigned long long)h.filelen);
 		return -1;
 	}
-	for (k = 0; k < 4; k++)
-		if (h.off[k] < sizeof(h) || h.off[k] % 8 != 0 ||
+	for (k = 0; k < NSECT; k++)
+		if (h.off[k] < sizeof(h) || h.off[k] % 32 != 0 ||
 		    h.len[k] > n || h.off[k] > n - h.len[k])
 			goto corrupt;
 	if (checksum(p + sizeof(h), n - sizeof(h)) != h.checksum)
 		goto corrupt;
 	if (h.flags != flags) {
-		nt_error_set(e, path, 0, "index built with %s%s%s, but "
-		    "matching now uses %s%s%s: compile it with the same "
+		nt_error_set(e, path, 0, "index built with %s%s, but "
+		    "matching now uses %s%s: compile it with the same "
 		    "options",
 		    h.flags & NT_NORM_CASEFOLD ? "-i" : "no -i",
-		    h.flags & NT_NORM_STRIPMARK ? ", --ignore-accents" : "", "",
+		    h.flags & NT_NORM_STRIPMARK ? ", --ignore-accents" : "",
 		    flags & NT_NORM_CASEFOLD ? "-i" : "no -i",
-		    flags & NT_NORM_STRIPMARK ? ", --ignore-accents" : "", "");
+		    flags & NT_NORM_STRIPMARK ? ", --ignore-accents" : "");
 		return -1;
 	}
 	/* Labels: nlabels valid names, each NUL-terminated. */
 	lab = (const char *)p + h.off[0];
 	end = lab + h.len[0];
+	if (h.nlabels == 0 || h.nlabels > MAXLABELS)
+		goto corrupt;
 	for (i = 0; i < h.nlabels; i++) {
 		const char *z = memchr(lab, '\0', (size_t)(end - lab));
 
@@ -378,14 +438,14 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 			layer_label(x, l, lab);
 		lab = z + 1;
 	}
-	if (h.len[1] != (uint64_t)h.nentries * sizeof(struct ent))
+	/*
+	 * Entries are checked where they are read (nt_lex_entry()), not
+	 * here, so that loading takes no time that grows with the index.
+	 */
+	if (h.len[1] != (uint64_t)h.nentries * 4 || h.len[2] != h.nentries ||
+	    h.len[3] > UINT32_MAX)
 		goto corrupt;
-	ent = (const void *)(p + h.off[1]);
-	for (i = 0; i < h.nentries; i++)
-		if (ent[i].label >= h.nlabels || ent[i].idlen > h.len[2] ||
-		    ent[i].idoff > h.len[2] - ent[i].idlen)
-			goto corrupt;
-	t = nt_trie_from_image(p + h.off[3], (size_t)h.len[3]);
+	t = nt_trie_from_image(p + h.off[4], (size_t)h.len[4]);
 	if (t == NULL || nt_trie_max_value(t) > h.nentries) {
 		nt_trie_free(t);
 		goto corrupt;
@@ -395,10 +455,11 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 		return 0;
 	}
 	l->trie = t;
-	l->ent = ent;
+	l->idend = (const void *)(p + h.off[1]);
+	l->elabel = p + h.off[2];
 	l->nent = h.nentries;
-	l->ids = (const char *)p + h.off[2];
-	l->nids = (size_t)h.len[2];
+	l->ids = (const char *)p + h.off[3];
+	l->nids = (size_t)h.len[3];
 	return 0;
 corrupt:
 	nt_error_set(e, path, 0, "index is damaged (checksum or structure "
@@ -472,7 +533,8 @@ nt_lex_prepare(struct nt_lexicon *x, struct nt_error *e)
 		if (!l->built)
 			continue;
 		nt_trie_prepare_except(l->trie, x->exclude);
-		l->ent = l->ownent;
+		l->idend = l->ownidend;
+		l->elabel = l->ownelabel;
 		l->ids = l->ownids;
 	}
 	x->prepared = 1;
@@ -503,12 +565,20 @@ nt_lex_entry(const struct nt_lexicon *x, size_t layer, uint32_t value,
     struct nt_lex_entry *ent)
 {
 	const struct layer *l = &x->layer[layer];
-	const struct ent *e = &l->ent[value - 1];
+	uint32_t start, end, lab;
 
-	ent->label_no = l->labelmap[e->label];
+	/* A damaged index gives an empty ID and its first label, no crash. */
+	start = value >= 2 && value - 2 < l->nent ? l->idend[value - 2] : 0;
+	end = value >= 1 && value - 1 < l->nent ? l->idend[value - 1] : 0;
+	if (end > l->nids || start > end)
+		start = end = 0;
+	lab = value >= 1 && value - 1 < l->nent ? l->elabel[value - 1] : 0;
+	if (lab >= l->nlabels)
+		lab = 0;
+	ent->label_no = l->labelmap[lab];
 	ent->label = x->label[ent->label_no];
-	ent->id = l->ids + e->idoff;
-	ent->idlen = e->idlen;
+	ent->id = l->ids + start;
+	ent->idlen = end - start;
 }
 
 size_t
@@ -527,10 +597,11 @@ nt_lex_names(const struct nt_lexicon *x)
 	return n;
 }
 
+/* Sections start at multiples of 32, the checksum's step. */
 static size_t
-pad8(size_t n)
+pad32(size_t n)
 {
-	return (n + 7) & ~(size_t)7;
+	return (n + 31) & ~(size_t)31;
 }
 
 static int
@@ -555,12 +626,15 @@ int
 nt_lex_write_index(const struct nt_lexicon *x, const char *path,
     struct nt_error *e)
 {
+	static const unsigned char zero[32];
 	const struct layer *l;
+	const unsigned char *sect[NSECT];
 	struct header h;
-	unsigned char *img;
-	size_t i, pos, len[4], total;
+	struct sum sum;
+	unsigned char *labels, *trie;
+	size_t i, pos, len;
 	char *tmp;
-	int fd, saved;
+	int fd, saved, bad;
 
 	if (x->nlayers != 1 || !x->layer[0].built) {
 		nt_error_set(e, path, 0, "an index is compiled from "
@@ -575,57 +649,76 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	h.flags = x->flags;
 	h.nlabels = (uint32_t)l->nlabels;
 	h.nentries = (uint32_t)l->nent;
-	len[0] = 0;
-	for (i = 0; i < l->nlabels; i++)
-		len[0] += strlen(x->label[l->labelmap[i]]) + 1;
-	len[1] = l->nent * sizeof(struct ent);
-	len[2] = l->nids;
-	len[3] = nt_trie_image_size(l->trie);
-	pos = pad8(sizeof(h));
-	for (i = 0; i < 4; i++) {
-		h.off[i] = pos;
-		h.len[i] = len[i];
-		pos += pad8(len[i]);
-	}
-	total = pos;
-	h.filelen = total;
-	img = xcalloc(1, total);
-	pos = (size_t)h.off[0];
-	for (i = 0; i < l->nlabels; i++) {
+	for (len = 0, i = 0; i < l->nlabels; i++)
+		len += strlen(x->label[l->labelmap[i]]) + 1;
+	labels = xmalloc(len);
+	for (pos = 0, i = 0; i < l->nlabels; i++) {
 		const char *s = x->label[l->labelmap[i]];
 
-		memcpy(img + pos, s, strlen(s) + 1);
+		memcpy(labels + pos, s, strlen(s) + 1);
 		pos += strlen(s) + 1;
 	}
-	if (len[1] != 0)
-		memcpy(img + h.off[1], l->ent, len[1]);
-	if (len[2] != 0)
-		memcpy(img + h.off[2], l->ids, len[2]);
-	nt_trie_image(l->trie, img + h.off[3]);
-	h.checksum = checksum(img + sizeof(h), total - sizeof(h));
-	memcpy(img, &h, sizeof(h));
+	trie = xmalloc(nt_trie_image_size(l->trie));
+	nt_trie_image(l->trie, trie);
+	sect[0] = labels;
+	h.len[0] = len;
+	sect[1] = (const void *)l->idend;
+	h.len[1] = l->nent * 4;
+	sect[2] = l->elabel;
+	h.len[2] = l->nent;
+	sect[3] = (const void *)l->ids;
+	h.len[3] = l->nids;
+	sect[4] = trie;
+	h.len[4] = nt_trie_image_size(l->trie);
+	pos = sizeof(h);
+	sum_init(&sum);
+	for (i = 0; i < NSECT; i++) {
+		h.off[i] = pos;
+		pos += pad32((size_t)h.len[i]);
+		sum_add(&sum, sect[i], (size_t)h.len[i] & ~(size_t)31);
+		/* The section's tail and padding, as one 32-byte piece. */
+		if (h.len[i] % 32 != 0) {
+			unsigned char last[32] = { 0 };
+
+			memcpy(last, sect[i] + (h.len[i] & ~(uint64_t)31),
+			    (size_t)(h.len[i] % 32));
+			sum_add(&sum, last, 32);
+		}
+	}
+	h.filelen = pos;
+	h.checksum = sum_end(&sum);
 
 	tmp = xmalloc(strlen(path) + 16);
 	snprintf(tmp, strlen(path) + 16, "%s.tmpXXXXXX", path);
 	if ((fd = mkstemp(tmp)) == -1) {
 		nt_error_set(e, path, 0, "%s", strerror(errno));
 		free(tmp);
-		free(img);
+		free(labels);
+		free(trie);
 		return -1;
 	}
-	if (write_all(fd, img, total) == -1 || fchmod(fd, 0644) == -1 ||
-	    close(fd) == -1 || rename(tmp, path) == -1) {
-		saved = errno;
-		close(fd);
+	bad = write_all(fd, (const unsigned char *)&h, sizeof(h));
+	for (i = 0; i < NSECT && bad == 0; i++) {
+		bad = write_all(fd, sect[i], (size_t)h.len[i]);
+		if (bad == 0)
+			bad = write_all(fd, zero,
+			    pad32((size_t)h.len[i]) - (size_t)h.len[i]);
+	}
+	saved = errno;
+	if (bad == 0 && fchmod(fd, 0644) == -1)
+		bad = -1, saved = errno;
+	if (close(fd) == -1 && bad == 0)
+		bad = -1, saved = errno;
+	if (bad == 0 && rename(tmp, path) == -1)
+		bad = -1, saved = errno;
+	if (bad != 0) {
 		unlink(tmp);
 		nt_error_set(e, path, 0, "%s", strerror(saved));
-		free(tmp);
-		free(img);
-		return -1;
 	}
 	free(tmp);
-	free(img);
-	return 0;
+	free(labels);
+	free(trie);
+	return bad;
 }
 
 void
@@ -639,7 +732,8 @@ nt_lex_free(struct nt_lexicon *x)
 		struct layer *l = &x->layer[i];
 
 		nt_trie_free(l->trie);
-		free(l->ownent);
+		free(l->ownidend);
+		free(l->ownelabel);
 		free(l->ownids);
 		free(l->labelmap);
 		if (l->map != NULL)

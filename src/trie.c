@@ -120,7 +120,8 @@ fill_root(struct nt_trie *t)
 
 	memset(t->root, 0, sizeof(t->root));
 	for (e = t->node[0].edge; e < t->node[1].edge; e++)
-		t->root[t->key[e]] = t->child[e];
+		if (t->child[e] < t->nnodes)
+			t->root[t->key[e]] = t->child[e];
 }
 
 void
@@ -269,18 +270,24 @@ nt_trie_start(struct nt_trie_pos *p)
 	p->off = 0;
 }
 
-/* The child of node n along byte b, or 0. */
+/*
+ * The child of node n along byte b, or 0.  Every index read from the arrays
+ * is checked against their sizes, so that a walk over a damaged image stays
+ * inside it; a prepared trie never fails these tests.
+ */
 static uint32_t
 edge(const struct nt_trie *t, uint32_t n, unsigned char b)
 {
-	uint32_t lo = t->node[n].edge, hi = t->node[n + 1].edge, mid;
+	uint32_t lo = t->node[n].edge, hi = t->node[n + 1].edge, mid, c;
 
 	if (n == 0)
 		return t->root[b];
+	if (hi > t->nedges || lo > hi)
+		return 0;
 	if (hi - lo <= 8) {
 		for (; lo < hi; lo++)
 			if (t->key[lo] == b)
-				return t->child[lo];
+				goto found;
 		return 0;
 	}
 	while (lo < hi) {
@@ -289,10 +296,15 @@ edge(const struct nt_trie *t, uint32_t n, unsigned char b)
 			lo = mid + 1;
 		else if (t->key[mid] > b)
 			hi = mid;
-		else
-			return t->child[mid];
+		else {
+			lo = mid;
+			goto found;
+		}
 	}
 	return 0;
+found:
+	c = t->child[lo];
+	return c < t->nnodes ? c : 0;
 }
 
 int
@@ -305,6 +317,8 @@ nt_trie_step(const struct nt_trie *t, struct nt_trie_pos *p,
 	while (n > 0) {
 		sg = t->seg + t->node[node].seg;
 		slen = t->node[node + 1].seg - t->node[node].seg;
+		if (t->node[node + 1].seg > t->nseg || slen > t->nseg)
+			return 0;
 		while (off < slen && n > 0) {
 			if (sg[off] != *s)
 				return 0;
@@ -329,7 +343,8 @@ nt_trie_step(const struct nt_trie *t, struct nt_trie_pos *p,
 uint32_t
 nt_trie_value(const struct nt_trie *t, const struct nt_trie_pos *p)
 {
-	if (p->off != t->node[p->node + 1].seg - t->node[p->node].seg)
+	if (p->off != t->node[p->node + 1].seg - t->node[p->node].seg ||
+	    t->node[p->node].val > t->maxval)
 		return 0;
 	return t->node[p->node].val;
 }
@@ -393,33 +408,6 @@ nt_trie_image(const struct nt_trie *t, unsigned char *dst)
 	memcpy(dst, t->seg, t->nseg);
 }
 
-/* Check every index in t, so that walks stay inside the arrays. */
-static int
-valid(const struct nt_trie *t)
-{
-	uint32_t i, e;
-
-	if (t->node[0].edge != 0 || t->node[0].seg != 0 ||
-	    t->node[t->nnodes].edge != t->nedges ||
-	    t->node[t->nnodes].seg != t->nseg)
-		return 0;
-	for (i = 0; i < t->nnodes; i++) {
-		const struct node *n = &t->node[i];
-
-		if (n[1].edge < n[0].edge || n[1].seg < n[0].seg ||
-		    n->val > t->maxval)
-			return 0;
-		for (e = n->edge; e < n[1].edge; e++) {
-			/* Children come after parents: no cycles. */
-			if (t->child[e] <= i || t->child[e] >= t->nnodes)
-				return 0;
-			if (e > n->edge && t->key[e - 1] >= t->key[e])
-				return 0;
-		}
-	}
-	return 1;
-}
-
 struct nt_trie *
 nt_trie_from_image(const void *p, size_t len)
 {
@@ -457,7 +445,14 @@ nt_trie_from_image(const void *p, size_t len)
 	t->key = b;
 	b += pad4(t->nedges);
 	t->seg = b;
-	if (!valid(t)) {
+	/*
+	 * Only the ends are checked here, in constant time, so that a large
+	 * index loads at once; walks check each index they read (edge()).
+	 */
+	if (t->node[0].edge != 0 || t->node[0].seg != 0 ||
+	    t->node[t->nnodes].edge != t->nedges ||
+	    t->node[t->nnodes].seg != t->nseg ||
+	    t->node[1].edge > t->nedges) {
 		free(t);
 		return NULL;
 	}

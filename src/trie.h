@@ -81,8 +81,8 @@ void	nt_trie_image(const struct nt_trie *t, unsigned char *dst);
 
 /*
  * A trie that uses the image at p (len bytes, 4-byte aligned) in place,
- * after checking that every index in it is in range, so that no walk over a
- * damaged image can leave it.  The image must outlive the trie.  Returns
+ * after checking its sizes; walks check every index they read, so that no
+ * walk over a damaged image can leave it.  The image must outlive the trie.  Returns
  * NULL if the image is malformed.
  */
 struct nt_trie *nt_trie_from_image(const void *p, size_t len);
