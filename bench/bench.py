@@ -176,7 +176,8 @@ def configs(gaz, have_nertag):
         dict(id="pyahocorasick", tool="pyahocorasick", desc="pyac_tag.py",
              cmd=f"{PY} {q(PYAC)} {q(g)}", lines=True),
         dict(id="grep", tool="grep", desc="grep -F -w -o -f",
-             cmd=f"{U8}grep -F -w -o -f {q(g)}", lines=True, ok_rc=(0, 1)),
+             cmd=f"{U8}grep -F -w -o -f {q(g)}", lines=True, ok_rc=(0, 1),
+             pipe=True),
         dict(id="ripgrep", tool="ripgrep", desc="rg -F -w -o -f NAMES -",
              cmd=f"{U8}rg -F -w -o -f {q(g)} -", lines=True, ok_rc=(0, 1)),
     ]
@@ -194,8 +195,12 @@ def log(*a):
 def measure(c, size, opt, res_dir, built):
     """Measure configuration c on input SIZE; return its record."""
     good = c.get("ok_rc", (0,))      # grep and rg exit 1 when nothing matched
+    # GNU grep stops at the first match when its output is /dev/null, so
+    # its output goes through a pipe to cat instead.
+    cmd = c["cmd"] + (" | cat" if c.get("pipe") else "")
     rec = dict(id=c["id"], tool=c["tool"], desc=c["desc"], size=size,
-               gaz=c.get("gaz"), cmd=c["cmd"] + " < IN > /dev/null")
+               gaz=c.get("gaz"), cmd=c["cmd"] + " < IN" +
+               (" | cat" if c.get("pipe") else "") + " > /dev/null")
     limit = opt.limit
     tag = f"{c['id']}-g{c.get('gaz')}-{size}"
     # 1. Build the index (once per gazetteer; shared by variants).
@@ -241,7 +246,7 @@ def measure(c, size, opt, res_dir, built):
     probe = corpus(f"in-{opt.probe}.txt")
     psize = os.path.getsize(probe)
     with tempfile.NamedTemporaryFile(dir=res_dir) as tmp:
-        r = run_once(c["cmd"], probe, limit, tmp.name)
+        r = run_once(cmd, probe, limit, tmp.name)
         if r["rc"] not in good:
             rec["skipped"] = ("timeout > %ds on the %s probe" % (limit, opt.probe)
                               if r["timeout"] else f"exit {r['rc']}: {r['err']}")
@@ -262,7 +267,7 @@ def measure(c, size, opt, res_dir, built):
     inp = corpus(f"in-{size}.txt")
     rr = []
     for _ in range(runs):
-        r = run_once(c["cmd"], inp, limit * 1.5)
+        r = run_once(cmd, inp, limit * 1.5)
         if r["rc"] not in good:
             rec["skipped"] = ("timeout on the %s input" % size if r["timeout"]
                               else f"exit {r['rc']}: {r['err']}")
@@ -278,7 +283,7 @@ def measure(c, size, opt, res_dir, built):
                mbps=nbytes / 1e6 / max(med - st, 1e-6),
                startup_bound=(med - st) < 0.25 * med)
     # 5. One-line variant.
-    r = run_once(c["cmd"], corpus(f"in-{size}.oneline.txt"), limit * 1.5)
+    r = run_once(cmd, corpus(f"in-{size}.oneline.txt"), limit * 1.5)
     if r["rc"] in good:
         rec.update(oneline_wall_s=r["wall"], oneline_rss_kb=r["rss_kb"],
                    oneline_mbps=nbytes / 1e6 / max(r["wall"] - st, 1e-6))
