@@ -70,6 +70,7 @@ check-unit: $(UNITS:%=$(BUILD)/test_%)
 check-golden: all
 	NERTAG=$(CURDIR)/$(BUILD)/nertag sh tests/run-golden.sh
 	NERTAG=$(CURDIR)/$(BUILD)/nertag sh tests/run-e2e.sh
+	NERTAG=$(CURDIR)/$(BUILD)/nertag bash tests/run-records.sh
 
 check-peer: $(BUILD)/nertag
 	sh tests/run-peer.sh $(CURDIR)/$(BUILD)/nertag
