@@ -9,7 +9,7 @@ Called by bench/run (which builds the data first); see bench/README.md.
 For every gazetteer size and every tool configuration it measures:
   build      time to build the tool's index (nertag --compile, hs_tag -c),
              median of up to 3 runs, and the index size in bytes;
-  startup    hyperfine median of the command on empty input (11 runs, 3 when
+  startup    hyperfine -N median of the command on empty input (11 runs, 3 when
              one run takes more than a second); for tools without a stored
              index this includes loading the names and building the automaton;
   probe      one run on the 10 MB input, output kept to count the matches
@@ -48,7 +48,7 @@ NERTAG = os.environ.get("NERTAG", os.path.join(REPO, "build", "nertag"))
 HS = os.path.join(BD, "bin", "hs_tag")
 PY = "/usr/bin/python3"          # Debian's, which has python3-ahocorasick
 PYAC = os.path.join(HERE, "pyac_tag.py")
-U8 = "LC_ALL=C.UTF-8 "
+U8 = "env LC_ALL=C.UTF-8 "
 
 MODES = {
     # sizes: inputs timed; gaz: gazetteers; runs: throughput runs;
@@ -124,17 +124,20 @@ def run_once(cmd, stdin_path, timeout, stdout_path=os.devnull):
 
 def hyperfine(cmd, runs, warmup, json_path, ignore_failure=False):
     """Median seconds of cmd on empty input, measured by hyperfine."""
-    full = f"{cmd} < /dev/null > /dev/null"
-    r = subprocess.run(["hyperfine", "--runs", str(runs), "--warmup",
+    # -N: no intermediate shell (whose spawn time hyperfine would otherwise
+    # subtract, a correction noisier than a few-ms startup); hyperfine gives
+    # the command /dev/null as stdin and discards its output.
+    r = subprocess.run(["hyperfine", "-N", "--runs", str(runs), "--warmup",
                         str(warmup), "--style", "none", "--export-json",
-                        json_path] + (["-i"] if ignore_failure else []) + [full], stdout=subprocess.DEVNULL,
+                        json_path] + (["-i"] if ignore_failure else []) + [cmd], stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE, text=True)
     if r.returncode != 0:
         raise RuntimeError(r.stderr.strip()[-300:])
     with open(json_path) as f:
         res = json.load(f)["results"][0]
     return dict(median=res["median"], mean=res["mean"], min=res["min"],
-                stddev=res.get("stddev"), runs=len(res["times"]))
+                stddev=res.get("stddev"), runs=len(res["times"]),
+                user=res.get("user"), system=res.get("system"))
 
 
 def configs(gaz, have_nertag):
@@ -303,6 +306,8 @@ def measure_cat(size, opt):
     r1 = run_once(cmd, corpus(f"in-{size}.oneline.txt"), opt.limit)
     rec.update(bytes=nbytes, runs=len(rr), wall_s=med,
                walls=[x["wall"] for x in rr], mbps=nbytes / 1e6 / med,
+               user_s=statistics.median(x["user"] for x in rr),
+               sys_s=statistics.median(x["sys"] for x in rr),
                mbps_wall=nbytes / 1e6 / med,
                rss_kb=max(x["rss_kb"] for x in rr),
                oneline_wall_s=r1["wall"], oneline_rss_kb=r1["rss_kb"],

@@ -55,6 +55,27 @@ def sc(r):
     return f1(r["mbps"]) + ("*" if r.get("startup_bound") else "")
 
 
+def cpu_mbps(r, res_dir):
+    """Throughput on CPU time: size / (user+sys median - startup user+sys).
+
+    Less sensitive than wall time to other processes on a shared machine.
+    Startup CPU comes from hyperfine (mean user and system time).
+    """
+    if "user_s" not in r or not r.get("startup"):
+        return None
+    st = r["startup"]
+    if st.get("user") is None and res_dir:
+        path = os.path.join(res_dir, f"startup-{r['id']}-g{r.get('gaz')}-{r['size']}.json")
+        try:
+            with open(path) as f:
+                h = json.load(f)["results"][0]
+            st = dict(st, user=h["user"], system=h["system"])
+        except (OSError, KeyError, ValueError):
+            return None
+    cpu = r["user_s"] + r["sys_s"] - st["user"] - st["system"]
+    return r["bytes"] / 1e6 / cpu if cpu > 0.01 else None
+
+
 def ok(r):
     return r is not None and "skipped" not in r and "mbps" in r
 
@@ -66,13 +87,16 @@ def table(res, size):
     out.append(f"#### Input {size} ({nb:,} bytes; one-line variant the same bytes "
                f"with newlines as spaces)\n")
     out.append("| gazetteer | tool / configuration | scan MB/s | wall MB/s | "
-               "one-line MB/s | startup ms | build s | index | RSS MiB | "
+               "CPU MB/s | one-line MB/s | startup ms | build s | index | RSS MiB | "
                "RSS one-line MiB | matches in 10 MB | note |")
-    out.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+    out.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
     cat = find(recs, "cat", None, size)
     if cat:
+        cpu = cat.get("user_s", 0) + cat.get("sys_s", 0)
         out.append(f"| – | `cat \\| cat` (pipe) | {f1(cat['mbps'])} | "
-                   f"{f1(cat['mbps_wall'])} | {f1(cat['oneline_mbps'])} | – | – | – | "
+                   f"{f1(cat['mbps_wall'])} | "
+                   f"{f1(cat['bytes'] / 1e6 / cpu) if cpu > 0.01 else '–'} | "
+                   f"{f1(cat['oneline_mbps'])} | – | – | – | "
                    f"{mib(cat['rss_kb'])} | {mib(cat['oneline_rss_kb'])} | – | "
                    "physical limit |")
     for g, gi in res["gazetteers"].items():
@@ -84,7 +108,7 @@ def table(res, size):
                 idx = "%s (%.0f B/name)" % (bsize(r["index_bytes"]),
                                             r["index_bytes"] / gi["names"])
             if "skipped" in r:
-                out.append(f"| {g} | {r['desc']} | – | – | – | {ms(r.get('startup'))} | "
+                out.append(f"| {g} | {r['desc']} | – | – | – | – | {ms(r.get('startup'))} | "
                            f"{f1(r.get('build_s'), 2)} | {idx} | – | – | "
                            f"{r.get('probe_matches', '–')} | skipped: "
                            f"{r['skipped']} |")
@@ -96,6 +120,7 @@ def table(res, size):
                 note.append("one-line: " + r["oneline_error"])
             out.append(
                 f"| {g} | {r['desc']} | {sc(r)} | {f1(r['mbps_wall'])} | "
+                f"{f1(cpu_mbps(r, res.get('_dir')))} | "
                 f"{f1(r.get('oneline_mbps'))} | {ms(r['startup'])} | "
                 f"{f1(r.get('build_s'), 2)} | {idx} | {mib(r['rss_kb'])} | "
                 f"{mib(r.get('oneline_rss_kb'))} | "
@@ -209,6 +234,15 @@ def parallel(res):
             out.append(f"| `{r['name']}` | {r['wall_s']:.2f} | {f1(r['mbps'])} | "
                        f"{r['user_s']:.2f} | {r['sys_s']:.2f} | |")
     by = {r["name"]: r for r in res["parallel"] if "error" not in r}
+    st = [r["startup"]["median"] for r in res["records"]
+          if r["id"] == "nertag-idx-tsv" and r.get("gaz") == "120k"
+          and r.get("startup")]
+    if st:
+        nblk = res["parallel"][0]["bytes"] / (1 << 20)
+        out.append(f"\nPer-process startup of `nertag -f tsv -G` (120k index, empty "
+                   f"input, hyperfine median): {st[0] * 1e3:.1f} ms; parallel "
+                   f"starts one process per 1 MiB block (its default --block), "
+                   f"about {nblk:.0f} here, so {st[0] * nblk:.2f} s of startup in all.")
     for tool in ("cat", "nertag -r"):
         a, b = by.get(f"parallel -j1 {tool}"), by.get(f"parallel -j2 {tool}")
         if a and b:
@@ -251,6 +285,7 @@ def main():
         sys.exit(__doc__)
     with open(args[0]) as f:
         res = json.load(f)
+    res["_dir"] = os.path.dirname(os.path.abspath(args[0]))
     md = render(res)
     sys.stdout.write(md)
     if readme:
