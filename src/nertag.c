@@ -68,7 +68,7 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: nertag [-hioprV] [-f format] [-G index] [-g [label=]path] "
+	    "usage: nertag [-hiorV] [-f format] [-G index] [-g [label=]path] "
 	    "[-x file]\n"
 	    "              [--color[=when]] [--compile=out] "
 	    "[--ignore-accents]\n"
