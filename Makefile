@@ -62,13 +62,21 @@ $(BUILD)/test_%: tests/unit/test_%.c $(OBJ) tests/unit/helpers.h
 	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(OBJ) \
 	    $(UTF8PROC_LIBS) $(CMOCKA_LIBS)
 
-check: check-unit check-golden check-peer check-faults lint-man
+# Everything: the plain build's tests, then the suite again under the
+# sanitizers and valgrind, then each fuzzer briefly.
+check: check-unit check-golden check-e2e check-peer check-faults lint-man
+	$(MAKE) asan
+	$(MAKE) valgrind
+	$(MAKE) fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+CHECK_FUZZ_SECONDS = 8
 
 check-unit: $(UNITS:%=$(BUILD)/test_%)
 	@set -e; for t in $(UNITS); do echo "== unit: $$t"; $(BUILD)/test_$$t; done
 
 check-golden: all
 	NERTAG=$(CURDIR)/$(BUILD)/nertag sh tests/run-golden.sh
+
+check-e2e: all
 	NERTAG=$(CURDIR)/$(BUILD)/nertag sh tests/run-e2e.sh
 	NERTAG=$(CURDIR)/$(BUILD)/nertag bash tests/run-records.sh
 
@@ -116,5 +124,5 @@ uninstall:
 clean:
 	rm -rf build build-* gazetteers/*.ntx
 
-.PHONY: all check check-unit check-golden check-peer check-faults lint-man asan valgrind \
+.PHONY: all check check-unit check-golden check-e2e check-peer check-faults lint-man asan valgrind \
 	gazetteers install uninstall clean
