@@ -1,0 +1,336 @@
+#!/bin/bash
+# End-to-end checks of nertag as a Unix filter: pipes and signals, write
+# errors, unreadable inputs, --line-buffered through a FIFO, colour on a
+# terminal, --help and --version, install and uninstall, names split across
+# read blocks, bounded memory, interrupted reads.
+# Usage: NERTAG=/path/to/nertag bash tests/run-e2e.sh
+# Prints "ok NAME" or "FAIL NAME: why" per check (and "skip NAME: why"),
+# then "N passed, M failed"; exits 1 if any check failed.
+set -u
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+NERTAG=${NERTAG:-$root/build/nertag}
+data=$root/tests/data
+gaz=$data/gaz
+unset NERTAG_GAZETTEERS NO_COLOR
+export LC_ALL=C
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nertag-e2e.XXXXXX") || exit 1
+cleanup() {
+	[ -n "${bgpid:-}" ] && kill "$bgpid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok $1"; }
+notok() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
+skip() { echo "skip $1: $2"; }
+# check NAME WHY COMMAND...: ok if COMMAND succeeds.
+check() {
+	local name=$1 why=$2
+	shift 2
+	if "$@"; then ok "$name"; else notok "$name" "$why"; fi
+}
+lines() { wc -l <"$1" | tr -d ' '; }
+
+# nt ARGS...: the binary ($NERTAG may hold a wrapper) with the test gazetteers.
+nt() { $NERTAG -g "$gaz" "$@"; }
+
+# A few MB of text with names, for the pipe checks.
+big=$tmp/big.txt
+python3 -c '
+import sys
+line = "Kyiv is in Ukraine; Taras Shevchenko met Acme in New\nYork and Z\u00fcrich.\n"
+sys.stdout.write(line * 60000)' >"$big"
+expected=$(nt <"$big" | head -n 1)
+
+# --- SIGPIPE ---------------------------------------------------------------
+start=$SECONDS
+nt <"$big" 2>"$tmp/err" | head -n 1 >"$tmp/out"
+st=${PIPESTATUS[0]}
+check sigpipe-head-status "exit status $st, expected 141 (SIGPIPE)" \
+    test "$st" -eq 141
+check sigpipe-head-quiet "stderr: $(head -c 200 "$tmp/err")" test ! -s "$tmp/err"
+check sigpipe-head-output "first line wrong" \
+    test "$(cat "$tmp/out")" = "$expected"
+check sigpipe-head-fast "took $((SECONDS - start)) s" \
+    test $((SECONDS - start)) -le 2
+
+(
+	trap '' PIPE
+	timeout 20 $NERTAG -g "$gaz" <"$big" 2>"$tmp/err" | head -n 1 >/dev/null
+	exit "${PIPESTATUS[0]}"
+)
+st=$?
+check sigpipe-ignored-status "exit status $st, expected 1" test "$st" -eq 1
+check sigpipe-ignored-one-message \
+    "stderr has $(lines "$tmp/err") lines: $(head -c 200 "$tmp/err")" \
+    test "$(lines "$tmp/err")" -eq 1
+check sigpipe-ignored-message "$(head -c 200 "$tmp/err")" \
+    grep -q '^nertag: write error: Broken pipe$' "$tmp/err"
+
+# --- write errors ----------------------------------------------------------
+if [ -w /dev/full ]; then
+	nt <"$big" >/dev/full 2>"$tmp/err"
+	st=$?
+	check dev-full-status "exit status $st, expected 1" test "$st" -eq 1
+	check dev-full-one-message "stderr: $(head -c 200 "$tmp/err")" \
+	    test "$(lines "$tmp/err")" -eq 1
+	check dev-full-message "$(head -c 200 "$tmp/err")" \
+	    grep -q '^nertag: write error: No space left on device$' "$tmp/err"
+	echo Kyiv | nt >/dev/full 2>"$tmp/err"
+	st=$?
+	check dev-full-small-input "status $st, stderr: $(cat "$tmp/err")" \
+	    test "$st" -eq 1 -a "$(lines "$tmp/err")" -eq 1
+else
+	skip dev-full "no writable /dev/full"
+fi
+
+# --- unreadable inputs -----------------------------------------------------
+printf 'Kyiv\n' >"$tmp/a.txt"
+printf 'Odesa? Ukraine\n' >"$tmp/b.txt"
+nt -o "$tmp/a.txt" "$tmp" "$tmp/missing.txt" "$tmp/b.txt" \
+    >"$tmp/out" 2>"$tmp/err"
+st=$?
+check files-bad-status "exit status $st, expected 1" test "$st" -eq 1
+check files-bad-others-processed "stdout: $(cat "$tmp/out")" \
+    test "$(cat "$tmp/out")" = "$(printf '%s\tLOC\tKyiv\n%s\tLOC\tUkraine' \
+    "$tmp/a.txt" "$tmp/b.txt")"
+check files-bad-directory-named "stderr: $(cat "$tmp/err")" \
+    grep -qx "nertag: $tmp: Is a directory" "$tmp/err"
+check files-bad-missing-named "stderr: $(cat "$tmp/err")" \
+    grep -qx "nertag: $tmp/missing.txt: No such file or directory" "$tmp/err"
+check files-bad-two-messages "stderr: $(cat "$tmp/err")" \
+    test "$(lines "$tmp/err")" -eq 2
+# chmod 000 does not stop root; a read error can still be had from
+# /proc/self/mem, which opens but fails to read at offset 0 (EIO).
+if [ -r /proc/self/mem ]; then
+	nt "$tmp/a.txt" /proc/self/mem "$tmp/b.txt" >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	check read-error "status $st, stderr: $(cat "$tmp/err")" \
+	    test "$st" -eq 1 -a "$(lines "$tmp/err")" -eq 1 -a \
+	    "$(lines "$tmp/out")" -eq 2
+else
+	skip read-error "no /proc/self/mem"
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	cp "$tmp/a.txt" "$tmp/locked.txt"
+	chmod 000 "$tmp/locked.txt"
+	nt "$tmp/locked.txt" "$tmp/b.txt" >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	check unreadable-file "status $st, stderr: $(cat "$tmp/err")" \
+	    grep -q 'Permission denied' "$tmp/err"
+else
+	skip unreadable-file "running as root, who reads any file (see read-error)"
+fi
+
+# --- --line-buffered through a FIFO ----------------------------------------
+mkfifo "$tmp/in.fifo" "$tmp/out.fifo"
+nt --line-buffered <"$tmp/in.fifo" >"$tmp/out.fifo" 2>"$tmp/err" &
+bgpid=$!
+exec 3>"$tmp/in.fifo" 4<"$tmp/out.fifo"
+printf 'We met in Kyiv.\n' >&3
+line=
+IFS= read -r -t 1 line <&4
+check line-buffered-fifo "got '$line' within 1 s" \
+    test "$line" = 'We met in <LOC>Kyiv</LOC>.'
+printf 'Then New\n' >&3
+line=
+IFS= read -r -t 1 line <&4
+check line-buffered-no-wait "got '$line' within 1 s" test "$line" = 'Then New'
+exec 3>&-
+timeout 5 cat <&4 >/dev/null
+exec 4<&-
+wait "$bgpid"
+st=$?
+bgpid=
+check line-buffered-exit "exit status $st after the input closed" \
+    test "$st" -eq 0
+
+# --- colour ----------------------------------------------------------------
+esc=$(printf '\033[')
+has_color() { grep -qF "$esc" "$1"; }
+no_color() { ! grep -qF "$esc" "$1"; }
+if script -qc true /dev/null </dev/null >/dev/null 2>&1; then
+	# tty CMD: run CMD with its standard output on a pseudo-terminal.
+	tty() { script -qc "$1" /dev/null </dev/null; }
+	tty "$NERTAG -g $gaz $tmp/a.txt" >"$tmp/out" 2>&1
+	check color-auto-tty "no colour on a terminal: $(od -c "$tmp/out" |
+	    head -2)" has_color "$tmp/out"
+	NO_COLOR=1 tty "$NERTAG -g $gaz $tmp/a.txt" >"$tmp/out" 2>&1
+	check color-no-color-env "colour despite NO_COLOR" no_color "$tmp/out"
+	tty "$NERTAG --color=never -g $gaz $tmp/a.txt" >"$tmp/out" 2>&1
+	check color-never-tty "colour with --color=never" no_color "$tmp/out"
+	NO_COLOR=1 tty "$NERTAG --color=always -g $gaz $tmp/a.txt" \
+	    >"$tmp/out" 2>&1
+	check color-always-beats-no-color "no colour" has_color "$tmp/out"
+	tty "$NERTAG -f tsv -g $gaz $tmp/a.txt" >"$tmp/out" 2>&1
+	check color-tsv-tty "colour in tsv" no_color "$tmp/out"
+else
+	skip color-tty "script(1) cannot make a pseudo-terminal here"
+fi
+nt "$tmp/a.txt" >"$tmp/out"
+check color-auto-pipe "colour in a pipe" no_color "$tmp/out"
+nt --color=always "$tmp/a.txt" >"$tmp/out"
+check color-always-pipe "no colour with --color=always" has_color "$tmp/out"
+check color-always-reset "colour not reset" \
+    test "$(cat "$tmp/out")" = "$(printf '\033[1;31m<LOC>Kyiv</LOC>\033[m')"
+
+# --- --help, --version -----------------------------------------------------
+$NERTAG --help >"$tmp/out" 2>"$tmp/err"
+st=$?
+check help-status "exit status $st" test "$st" -eq 0
+check help-stdout-only "stderr: $(cat "$tmp/err")" test ! -s "$tmp/err"
+check help-one-screen "$(lines "$tmp/out") lines" \
+    test "$(lines "$tmp/out")" -le 40
+check help-width "a line is longer than 80 columns" \
+    test "$(awk '{ if (length > n) n = length } END { print n + 0 }' \
+    "$tmp/out")" -le 80
+check help-all-options "an option is missing from --help" \
+    bash -c 'for o in --format --gazetteer --index --exclude --ignore-case \
+    --ignore-accents --only-matching --records --offsets --color \
+    --line-buffered --compile --untag --help --version; do
+	grep -q -e "$o" "$1" || exit 1; done' sh "$tmp/out"
+$NERTAG --version >"$tmp/out" 2>"$tmp/err"
+st=$?
+check version-status "exit status $st" test "$st" -eq 0
+check version-names "$(cat "$tmp/out")" \
+    grep -Eq '^nertag [0-9][^ ]* \(utf8proc [0-9.]+, Unicode [0-9.]+\)$' \
+    "$tmp/out"
+$NERTAG -V >"$tmp/out2" 2>&1
+check version-short "-V differs from --version" cmp -s "$tmp/out" "$tmp/out2"
+
+# --- install and uninstall -------------------------------------------------
+# A private build directory, so that the shared build/ is left alone; -o
+# keeps make from rebuilding the shared default indexes.
+mk() {
+	make -s -C "$root" BUILD="$tmp/build" -o gazetteers/default.ntx \
+	    -o gazetteers/default-i.ntx "$@" >"$tmp/make.log" 2>&1
+}
+if [ -n "${NERTAG_E2E_NO_INSTALL:-}" ]; then
+	skip install "NERTAG_E2E_NO_INSTALL is set"
+elif ! [ -f "$root/gazetteers/default.ntx" ] ||
+    ! [ -f "$root/gazetteers/default-i.ntx" ]; then
+	skip install "no default indexes: run make first"
+else
+	dest=$tmp/dest
+	mk install DESTDIR="$dest" PREFIX=/usr
+	check install-destdir "make install failed: $(tail -3 "$tmp/make.log")" \
+	    test $? -eq 0
+	check install-files "a file is missing" test -x "$dest/usr/bin/nertag" \
+	    -a -f "$dest/usr/share/man/man1/nertag.1" \
+	    -a -f "$dest/usr/share/nertag/LOC.txt" \
+	    -a -f "$dest/usr/share/nertag/default.ntx"
+	out=$(cd / && echo 'Kyiv, Ukraine' |
+	    NERTAG_GAZETTEERS=$dest/usr/share/nertag "$dest/usr/bin/nertag" \
+	    2>&1)
+	check install-destdir-runs "output: $out" \
+	    test "$out" = '<LOC>Kyiv</LOC>, <LOC>Ukraine</LOC>'
+	check uninstall-destdir "make uninstall failed" \
+	    mk uninstall DESTDIR="$dest" PREFIX=/usr
+	left=$(find "$dest" -type f | head -3)
+	check uninstall-destdir-removes "left: $left" test -z "$left"
+
+	p=$tmp/prefix
+	mk install PREFIX="$p"
+	check install-prefix "make install failed: $(tail -3 "$tmp/make.log")" \
+	    test $? -eq 0
+	out=$(cd / && echo 'Kyiv, Ukraine' | "$p/bin/nertag" 2>&1)
+	check install-prefix-finds-gazetteers "output: $out" \
+	    test "$out" = '<LOC>Kyiv</LOC>, <LOC>Ukraine</LOC>'
+	check install-prefix-help-names-datadir "--help does not name $p" \
+	    bash -c '"$1" --help | grep -qF "$2/share/nertag"' sh \
+	    "$p/bin/nertag" "$p"
+	check uninstall-prefix "make uninstall failed" \
+	    mk uninstall PREFIX="$p"
+	left=$(find "$p" -type f | head -3)
+	check uninstall-prefix-removes "left: $left" test -z "$left"
+fi
+
+# --- names split across read blocks ----------------------------------------
+# A writer that sends one byte per write(2), pausing so that each read(2)
+# sees one byte: every name is split at every byte.
+python3 -c '
+import sys
+s = ("Kyiv, Zu\u0308rich and Z\u00fcrich; North Korea, New\n  York, "
+     "Taras\u00a0Shevchenko, C\u00f4te d\u2019Ivoire, Ky\u00efv, "
+     "Rostov\u2014on\u2013Don, Acme. AT&T Park <x> Kyiv").encode()
+sys.stdout.buffer.write(s)' >"$tmp/split.txt"
+trickle() {
+	python3 -c '
+import os, sys, time
+data = open(sys.argv[1], "rb").read()
+for i in range(len(data)):
+    os.write(1, data[i:i + 1])
+    time.sleep(0.001)' "$1"
+}
+for args in "" "-f tsv" "-f jsonl --offsets=chars" "-i --ignore-accents" \
+    "-f xml"; do
+	nt $args <"$tmp/split.txt" >"$tmp/want"
+	trickle "$tmp/split.txt" | nt $args >"$tmp/got"
+	check "byte-at-a-time${args:+ $args}" "output differs: $(diff \
+	    "$tmp/want" "$tmp/got" | head -5)" cmp -s "$tmp/want" "$tmp/got"
+done
+printf 'k1\tKyiv\\tand New\\nYork\nk2\tZ\xc3\xbcrich\n' >"$tmp/rec.txt"
+nt -r -f tsv <"$tmp/rec.txt" >"$tmp/want"
+trickle "$tmp/rec.txt" | nt -r -f tsv >"$tmp/got"
+check byte-at-a-time-records "output differs" cmp -s "$tmp/want" "$tmp/got"
+check byte-at-a-time-tagged "no name found in the reference" \
+    test "$(grep -c LOC "$tmp/want")" -eq 3
+
+# --- memory ----------------------------------------------------------------
+# gen BYTES: that many bytes of text with names and no newline.
+gen() {
+	python3 -c '
+import sys
+n = int(sys.argv[1])
+b = ("Kyiv and Z\u00fcrich, North Korea " * 4096).encode()
+w = sys.stdout.buffer.write
+while n > 0:
+    w(b[:n])
+    n -= len(b)' "$1"
+}
+if [ -x /usr/bin/time ]; then
+	gen 1048576 | /usr/bin/time -o "$tmp/rss1" -f %M \
+	    $NERTAG -g "$gaz" >/dev/null
+	gen 200000000 | /usr/bin/time -o "$tmp/rss2" -f %M \
+	    $NERTAG -g "$gaz" >/dev/null
+	r1=$(tail -n 1 "$tmp/rss1")
+	r2=$(tail -n 1 "$tmp/rss2")
+	check memory-no-newline "peak RSS ${r2} KiB for 200 MB, ${r1} KiB for 1 MiB" \
+	    test $((r2 - r1)) -le 1024
+	printf 'a\t' >"$tmp/rechead"
+	(cat "$tmp/rechead"; gen 100000000) | /usr/bin/time -o "$tmp/rss3" \
+	    -f %M $NERTAG -g "$gaz" -r -f tsv >/dev/null
+	r3=$(tail -n 1 "$tmp/rss3")
+	check memory-one-huge-record "peak RSS ${r3} KiB for a 100 MB record, ${r1} KiB for 1 MiB" \
+	    test $((r3 - r1)) -le 1024
+else
+	skip memory "no /usr/bin/time"
+fi
+
+# --- interrupted reads -----------------------------------------------------
+# SIGSTOP and SIGCONT while nertag waits in read(2) must not lose data.
+mkfifo "$tmp/slow.fifo"
+nt <"$tmp/slow.fifo" >"$tmp/got" 2>"$tmp/err" &
+bgpid=$!
+exec 3>"$tmp/slow.fifo"
+printf 'Kyiv and New\n' >&3
+sleep 0.2
+kill -STOP "$bgpid"
+sleep 0.1
+kill -CONT "$bgpid"
+sleep 0.1
+printf 'York.\n' >&3
+exec 3>&-
+wait "$bgpid"
+st=$?
+bgpid=
+check sigstop-sigcont "status $st, output: $(cat "$tmp/got")" test "$st" -eq 0 \
+    -a "$(cat "$tmp/got")" = "$(printf '<LOC>Kyiv</LOC> and <LOC id="New York">New\nYork</LOC>.')"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
