@@ -78,6 +78,23 @@ usage(void)
 	exit(2);
 }
 
+/* Report the option getopt_long() refused, then the usage. */
+static void __attribute__((noreturn))
+bad_option(char *argv[])
+{
+	const char *arg = argv[optind - 1];
+
+	if (optopt != 0 && optopt < 256 && strchr("fGgx", optopt) != NULL)
+		warnx("option requires an argument -- '%c'", optopt);
+	else if (optopt != 0 && optopt < 256)
+		warnx("invalid option -- '%c'", optopt);
+	else if (strncmp(arg, "--", 2) == 0 && optopt != 0)
+		warnx("option '%s' requires an argument", arg);
+	else
+		warnx("unrecognized option '%s'", arg);
+	usage();
+}
+
 static void
 help(void)
 {
@@ -264,6 +281,7 @@ main(int argc, char *argv[])
 	int ch, only = 0, records = 0, untag = 0, linebuf = 0, chars = 0;
 	int status = 0, fd, fmt;
 
+	opterr = 0;	/* our messages, named "nertag" whatever argv[0] is */
 	while ((ch = getopt_long(argc, argv, "f:G:g:hiorVx:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -342,7 +360,7 @@ main(int argc, char *argv[])
 			untag = 1;
 			break;
 		default:
-			usage();
+			bad_option(argv);
 		}
 	}
 	argc -= optind;
