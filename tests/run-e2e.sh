@@ -6,6 +6,8 @@
 # Usage: NERTAG=/path/to/nertag bash tests/run-e2e.sh
 # Prints "ok NAME" or "FAIL NAME: why" per check (and "skip NAME: why"),
 # then "N passed, M failed"; exits 1 if any check failed.
+# Run by sh from the Makefile: go on in bash.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd)
