@@ -554,6 +554,11 @@ def main():
                 if re.search(r"['’]s$", c.name):
                     dropped.append((c.name, c.label, c.source, "fragment: possessive"))
                     continue
+                caps = mid[c.name] + det[c.name] + start[c.name] + title[c.name]
+                if caps >= 1:
+                    dropped.append((c.name, c.label, c.source,
+                                    "company word used %d times in the 19th-century books: another meaning" % caps))
+                    continue
                 if c.name in given or c.name.lower() in wn_all:
                     dropped.append((c.name, c.label, c.source, "fragment: a given name or a WordNet lemma"))
                     continue
