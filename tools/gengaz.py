@@ -280,6 +280,9 @@ def wordnet():
             if lab == "PER":
                 # the shortest full name without initials: "Albert Michelson"
                 full = [w for w in lemmas if " " in w and not re.search(r"\b\w\.", w)]
+                head = lemmas[0].split(" ")[-1]
+                if any(head in w.split(" ") for w in full):
+                    full = [w for w in full if head in w.split(" ")]
                 if full:
                     canon = min(full, key=lambda w: (len(w.split()), len(w), w))
             for w in lemmas:
@@ -548,7 +551,9 @@ def main():
                     dropped.append((c.name, c.label, c.source, "fragment: also a place/person name"))
                     continue
                 base = re.sub(r"(['’]s|s)$", "", c.name)
-                if base != c.name and (base.lower() in wn_all or base in given or base in seen_src):
+                bases = {base, re.sub(r"ies$", "y", c.name), re.sub(r"es$", "", c.name)}
+                if base != c.name and any(b.lower() in wn_all or b in given or b in seen_src
+                                          for b in bases):
                     dropped.append((c.name, c.label, c.source, "fragment: plural or possessive of a word or name"))
                     continue
                 if re.search(r"['’]s$", c.name):
