@@ -400,6 +400,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=os.path.join(ROOT, "gazetteers"))
     ap.add_argument("--corpus", default=None, help="folder of Gutenberg *-0.txt books")
+    ap.add_argument("--city-min-pop", type=int, default=CITY_MIN_POP,
+                    help="population threshold for GeoNames cities (for experiments)")
     args = ap.parse_args()
 
     vers = {
@@ -440,7 +442,7 @@ def main():
         add(n, i, "LOC", "iso-3166-3")
     # 3. GeoNames cities, biggest first so the ID is the biggest place's name
     cities = [c for c in geonames_cities()
-              if c["population"] >= CITY_MIN_POP and c["featureCode"] not in CITY_SKIP_CODES]
+              if c["population"] >= args.city_min_pop and c["featureCode"] not in CITY_SKIP_CODES]
     cities.sort(key=lambda c: (-c["population"], c["name"]))
     for c in cities:
         add(c["name"], c["name"], "LOC", "geonames")
