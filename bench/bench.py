@@ -14,7 +14,8 @@ For every gazetteer size and every tool configuration it measures:
              index this includes loading the names and building the automaton;
   probe      one run on the 10 MB input, output kept to count the matches
              (line-oriented formats) and to estimate the full run's time;
-  throughput median wall time of RUNS runs on the SIZE input (stdin from the
+  throughput median wall time of RUNS runs on the SIZE input, taken in
+             rounds across the configurations of one gazetteer (stdin from the
              file, stdout to /dev/null); "scan MB/s" = size / (median -
              startup median), "wall MB/s" = size / median; peak RSS is the
              largest peak RSS of the process tree over those runs
@@ -264,35 +265,52 @@ def measure(c, size, opt, res_dir, built):
     if est > limit:
         rec["skipped"] = "est. %.0f s a run (> %d s)" % (est, limit)
         return rec
-    # 4. Throughput runs.
+    # 4. Throughput runs happen in run_rounds(), interleaved with the other
+    # configurations of the same gazetteer.
     runs = opt.runs if est * opt.runs <= 2 * limit else max(1, int(2 * limit // est))
-    runs = min(runs, opt.runs)
-    inp = corpus(f"in-{size}.txt")
-    rr = []
-    for _ in range(runs):
-        r = run_once(cmd, inp, limit * 1.5)
-        if r["rc"] not in good:
-            rec["skipped"] = ("timeout on the %s input" % size if r["timeout"]
-                              else f"exit {r['rc']}: {r['err']}")
-            return rec
-        rr.append(r)
-    med = statistics.median(x["wall"] for x in rr)
-    rec.update(bytes=nbytes, runs=runs, wall_s=med,
-               walls=[x["wall"] for x in rr],
-               user_s=statistics.median(x["user"] for x in rr),
-               sys_s=statistics.median(x["sys"] for x in rr),
-               rss_kb=max(x["rss_kb"] for x in rr),
-               mbps_wall=nbytes / 1e6 / med,
-               mbps=nbytes / 1e6 / max(med - st, 1e-6),
-               startup_bound=(med - st) < 0.25 * med)
-    # 5. One-line variant.
-    r = run_once(cmd, corpus(f"in-{size}.oneline.txt"), limit * 1.5)
-    if r["rc"] in good:
-        rec.update(oneline_wall_s=r["wall"], oneline_rss_kb=r["rss_kb"],
-                   oneline_mbps=nbytes / 1e6 / max(r["wall"] - st, 1e-6))
-    else:
-        rec["oneline_error"] = "timeout" if r["timeout"] else f"exit {r['rc']}"
+    rec["_todo"] = dict(cmd=cmd, good=good, runs=min(runs, opt.runs), st=st,
+                        nbytes=nbytes, rr=[])
     return rec
+
+
+def run_rounds(recs, size, opt):
+    """Time the prepared configurations in rounds (run 1 of each, then run 2
+    of each, ...), so that a burst of load from other processes on a shared
+    machine hits every tool alike; then one run each on the one-line input."""
+    inp = corpus(f"in-{size}.txt")
+    todo = [r for r in recs if "_todo" in r]
+    for i in range(max((r["_todo"]["runs"] for r in todo), default=0)):
+        for rec in todo:
+            t = rec["_todo"]
+            if "skipped" in rec or i >= t["runs"]:
+                continue
+            r = run_once(t["cmd"], inp, opt.limit * 1.5)
+            if r["rc"] not in t["good"]:
+                rec["skipped"] = ("timeout on the %s input" % size if r["timeout"]
+                                  else f"exit {r['rc']}: {r['err']}")
+                continue
+            t["rr"].append(r)
+    for rec in todo:
+        t = rec.pop("_todo")
+        if "skipped" in rec:
+            continue
+        rr, st, nbytes = t["rr"], t["st"], t["nbytes"]
+        med = statistics.median(x["wall"] for x in rr)
+        rec.update(bytes=nbytes, runs=len(rr), wall_s=med,
+                   walls=[x["wall"] for x in rr],
+                   user_s=statistics.median(x["user"] for x in rr),
+                   sys_s=statistics.median(x["sys"] for x in rr),
+                   rss_kb=max(x["rss_kb"] for x in rr),
+                   mbps_wall=nbytes / 1e6 / med,
+                   mbps=nbytes / 1e6 / max(med - st, 1e-6),
+                   startup_bound=(med - st) < 0.25 * med)
+        # 5. One-line variant.
+        r = run_once(t["cmd"], corpus(f"in-{size}.oneline.txt"), opt.limit * 1.5)
+        if r["rc"] in t["good"]:
+            rec.update(oneline_wall_s=r["wall"], oneline_rss_kb=r["rss_kb"],
+                       oneline_mbps=nbytes / 1e6 / max(r["wall"] - st, 1e-6))
+        else:
+            rec["oneline_error"] = "timeout" if r["timeout"] else f"exit {r['rc']}"
 
 
 def measure_cat(size, opt):
@@ -452,6 +470,7 @@ def main():
             results["records"].append(measure_cat(size, opt))
             save()
         for g in opt.gaz:
+            recs = []
             for c in configs(g, have_nt):
                 if only and c["id"] not in only and c["tool"] not in only:
                     continue
@@ -468,13 +487,21 @@ def main():
                         "est." in rec.get("skipped", ""):
                     too_slow[c["id"]] = g
                 rec["elapsed_s"] = time.time() - t0
-                log(f"[{size}] g{g} {c['id']}: " + (
-                    f"skipped ({rec['skipped']})" if "skipped" in rec else
-                    "%.1f MB/s scan, startup %.1f ms, rss %d MiB (%.0f s)" % (
-                        rec["mbps"], rec["startup"]["median"] * 1e3,
-                        rec["rss_kb"] // 1024, rec["elapsed_s"])))
-                results["records"].append(rec)
-                save()
+                if "skipped" in rec:
+                    log(f"[{size}] g{g} {c['id']}: skipped ({rec['skipped']})")
+                else:
+                    log(f"[{size}] g{g} {c['id']}: startup %.1f ms, est. %.1f s a run"
+                        % (rec["startup"]["median"] * 1e3, rec["estimate_s"]))
+                recs.append(rec)
+            log(f"[{size}] g{g}: timing in rounds")
+            run_rounds(recs, size, opt)
+            for rec in recs:
+                if "mbps" in rec:
+                    log(f"[{size}] g{g} {rec['id']}: %.1f MB/s scan, %.1f MB/s wall, "
+                        "rss %d MiB" % (rec["mbps"], rec["mbps_wall"],
+                                        rec["rss_kb"] // 1024))
+            results["records"] += recs
+            save()
     if not opt.no_parallel and (not only or "parallel" in only):
         results["parallel"] = measure_parallel(opt, have_nt, res_dir)
     results["machine"]["load_end"] = os.getloadavg()
