@@ -15,11 +15,12 @@
  *	labels		nlabels NUL-terminated label names
  *	idend		nentries uint32: where each entry's ID ends in ids (it
  *			starts where the one before ends)
- *	elabel		nentries bytes: each entry's label number
+ *	runs		nruns x {first entry, label number} (uint32): the entries
+ *			of one file are consecutive and share a label
  *	ids		the ID bytes
  *	trie		nt_trie_image()
  *
- * Five bytes an entry besides its ID keep an index under 64 bytes a name.
+ * Four bytes an entry besides its ID keep an index under 64 bytes a name.
  * The checksum covers everything after the header.  A file that is
  * truncated, damaged, foreign, of another version or byte order, or built
  * with other normalisation flags is refused with a message, never used.
@@ -43,6 +44,11 @@
 #define BYTE_ORDER_MARK	0x01020304u
 
 #define NSECT		5
+
+struct run {			/* entries from first on have label */
+	uint32_t first;
+	uint32_t label;
+};
 #define MAXLABELS	255	/* a label number is one byte */
 
 struct header {
@@ -53,7 +59,7 @@ struct header {
 	uint32_t nlabels;
 	uint32_t nentries;
 	uint32_t pad;
-	uint64_t off[NSECT];	/* labels, idend, elabel, ids, trie */
+	uint64_t off[NSECT];	/* labels, idend, runs, ids, trie */
 	uint64_t len[NSECT];
 	uint64_t filelen;
 	uint64_t checksum;	/* of the bytes after the header */
@@ -64,10 +70,10 @@ _Static_assert(sizeof(struct header) % 32 == 0, "sections align to 32");
 struct layer {
 	struct nt_trie *trie;
 	const uint32_t *idend;		/* nent: end of each ID in ids */
-	const unsigned char *elabel;	/* nent: label number of each */
+	const struct run *run;		/* nrun label runs, by first entry */
 	uint32_t *ownidend;		/* when built here */
-	unsigned char *ownelabel;
-	size_t nent, entcap, elabelcap;
+	struct run *ownrun;
+	size_t nent, entcap, nrun, runcap;
 	const char *ids;		/* nids bytes */
 	char *ownids;
 	size_t nids, idscap;
@@ -190,12 +196,10 @@ add_entry(void *ctx, const char *name, size_t namelen, const char *id,
 		return "too many entries";
 	}
 	xgrow(&l->ownidend, &l->entcap, l->nent + 1, sizeof(*l->ownidend));
-	xgrow(&l->ownelabel, &l->elabelcap, l->nent + 1, 1);
 	xgrow(&l->ownids, &l->idscap, l->nids + idlen, 1);
 	memcpy(l->ownids + l->nids, id, idlen);
 	l->nids += idlen;
 	l->ownidend[l->nent] = (uint32_t)l->nids;
-	l->ownelabel[l->nent] = 0;	/* set once the file's label is known */
 	l->nent++;
 	t = l->trie;
 	nt_trie_add(t, key, klen, (uint32_t)l->nent);
@@ -242,8 +246,7 @@ add_file(struct nt_lexicon *x, const char *path, const char *label,
 	}
 	if (!stoplist) {
 		struct layer *l = a.l;
-		uint32_t lab;
-		size_t i;
+		uint32_t lab, first;
 
 		if (label == NULL)
 			label = decl != NULL ? decl :
@@ -263,8 +266,15 @@ add_file(struct nt_lexicon *x, const char *path, const char *label,
 			free(own);
 			return -1;
 		}
-		for (i = l->nent - (size_t)count; i < l->nent; i++)
-			l->ownelabel[i] = (unsigned char)lab;
+		/* The file's entries, just added, form one run. */
+		first = (uint32_t)(l->nent - (size_t)count);
+		if (l->nrun == 0 || l->ownrun[l->nrun - 1].label != lab) {
+			xgrow(&l->ownrun, &l->runcap, l->nrun + 1,
+			    sizeof(*l->ownrun));
+			l->ownrun[l->nrun].first = first;
+			l->ownrun[l->nrun].label = lab;
+			l->nrun++;
+		}
 	}
 	free(decl);
 	free(own);
@@ -383,7 +393,9 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
     size_t n, unsigned flags, const char *path, struct nt_error *e)
 {
 	struct header h;
+	const struct run *run;
 	const char *lab, *end;
+	size_t nrun;
 	struct nt_trie *t;
 	size_t i, k;
 
@@ -442,9 +454,16 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 	 * Entries are checked where they are read (nt_lex_entry()), not
 	 * here, so that loading takes no time that grows with the index.
 	 */
-	if (h.len[1] != (uint64_t)h.nentries * 4 || h.len[2] != h.nentries ||
-	    h.len[3] > UINT32_MAX)
+	if (h.len[1] != (uint64_t)h.nentries * 4 || h.len[2] % 8 != 0 ||
+	    h.len[2] == 0 || h.len[3] > UINT32_MAX)
 		goto corrupt;
+	run = (const void *)(p + h.off[2]);
+	nrun = (size_t)(h.len[2] / 8);
+	/* One run a gazetteer file: few, so checked here. */
+	for (i = 0; i < nrun; i++)
+		if (run[i].label >= h.nlabels || run[0].first != 0 ||
+		    (i > 0 && run[i].first <= run[i - 1].first))
+			goto corrupt;
 	t = nt_trie_from_image(p + h.off[4], (size_t)h.len[4]);
 	if (t == NULL || nt_trie_max_value(t) > h.nentries) {
 		nt_trie_free(t);
@@ -456,7 +475,8 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 	}
 	l->trie = t;
 	l->idend = (const void *)(p + h.off[1]);
-	l->elabel = p + h.off[2];
+	l->run = run;
+	l->nrun = nrun;
 	l->nent = h.nentries;
 	l->ids = (const char *)p + h.off[3];
 	l->nids = (size_t)h.len[3];
@@ -534,7 +554,7 @@ nt_lex_prepare(struct nt_lexicon *x, struct nt_error *e)
 			continue;
 		nt_trie_prepare_except(l->trie, x->exclude);
 		l->idend = l->ownidend;
-		l->elabel = l->ownelabel;
+		l->run = l->ownrun;
 		l->ids = l->ownids;
 	}
 	x->prepared = 1;
@@ -560,6 +580,23 @@ nt_lex_veto(const struct nt_lexicon *x)
 	return x->any_index ? x->exclude : NULL;
 }
 
+/* The label number of entry i: that of the last run starting at or before. */
+static uint32_t
+label_of(const struct layer *l, uint32_t i)
+{
+	size_t lo = 0, hi = l->nrun, mid;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (l->run[mid].first <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return l->nrun > 0 && l->run[lo].label < l->nlabels ?
+	    l->run[lo].label : 0;
+}
+
 void
 nt_lex_entry(const struct nt_lexicon *x, size_t layer, uint32_t value,
     struct nt_lex_entry *ent)
@@ -572,9 +609,7 @@ nt_lex_entry(const struct nt_lexicon *x, size_t layer, uint32_t value,
 	end = value >= 1 && value - 1 < l->nent ? l->idend[value - 1] : 0;
 	if (end > l->nids || start > end)
 		start = end = 0;
-	lab = value >= 1 && value - 1 < l->nent ? l->elabel[value - 1] : 0;
-	if (lab >= l->nlabels)
-		lab = 0;
+	lab = label_of(l, value - 1);
 	ent->label_no = l->labelmap[lab];
 	ent->label = x->label[ent->label_no];
 	ent->id = l->ids + start;
@@ -664,8 +699,8 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	h.len[0] = len;
 	sect[1] = (const void *)l->idend;
 	h.len[1] = l->nent * 4;
-	sect[2] = l->elabel;
-	h.len[2] = l->nent;
+	sect[2] = (const void *)l->run;
+	h.len[2] = l->nrun * sizeof(*l->run);
 	sect[3] = (const void *)l->ids;
 	h.len[3] = l->nids;
 	sect[4] = trie;
@@ -733,7 +768,7 @@ nt_lex_free(struct nt_lexicon *x)
 
 		nt_trie_free(l->trie);
 		free(l->ownidend);
-		free(l->ownelabel);
+		free(l->ownrun);
 		free(l->ownids);
 		free(l->labelmap);
 		if (l->map != NULL)

@@ -62,6 +62,7 @@ struct nt_matcher {
 	 * sentinel, or a byte >= 0x80).
 	 */
 	unsigned char cls[256];
+	unsigned char pairs[8192];	/* first two normalised bytes of names */
 };
 
 #define C_WORD	1
@@ -87,6 +88,12 @@ nt_match_new(const struct nt_match_config *cfg)
 		m->word[b] = nt_norm_ascii_class[b] == NT_CLASS_WORD;
 	}
 	for (i = 0; i < m->cfg.ntries; i++) {
+		unsigned char pairs[8192];
+		size_t k;
+
+		nt_trie_first_pairs(cfg->tries[i], pairs);
+		for (k = 0; k < sizeof(pairs); k++)
+			m->pairs[k] |= pairs[k];
 		nt_trie_first_bytes(cfg->tries[i], first);
 		for (b = 0; b < 128; b++)
 			m->start[b] |= first[m->fold[b]];
@@ -116,6 +123,37 @@ nt_match_new(const struct nt_match_config *cfg)
 	m->buf = xmalloc(m->cap + 1);
 	m->prev_word = 0;
 	return m;
+}
+
+/*
+ * 0 if the ASCII word at p, followed by an ASCII byte, is no key's first
+ * word in any trie; 1 if it may be or cannot be told.
+ */
+static int
+first_word_maybe(struct nt_matcher *m, size_t p)
+{
+	const unsigned char *buf = m->buf;
+	size_t r = p, lim = p + m->maxrun, i;
+
+	if (lim > m->len)
+		lim = m->len;
+	while (r < lim && buf[r] < 0x80 && m->word[buf[r]])
+		r++;
+	if (r >= m->len || buf[r] >= 0x80)
+		return 1;
+	if (r == lim)
+		return 0;	/* longer than any key */
+	if (m->cfg.flags & NT_NORM_CASEFOLD) {
+		for (i = p; i < r; i++)
+			m->run[i - p] = m->fold[buf[i]];
+		buf = m->run;
+		r -= p;
+		p = 0;
+	}
+	for (i = 0; i < m->cfg.ntries; i++)
+		if (nt_trie_first_word(m->cfg.tries[i], buf + p, r - p))
+			return 1;
+	return 0;
 }
 
 /* Pass on the text before p. */
@@ -304,6 +342,35 @@ process(struct nt_matcher *m, int eof)
 			if (prev || !m->high) {
 				prev = k == NT_CLASS_WORD;
 				p += clen;
+				continue;
+			}
+		}
+		/*
+		 * Most starts die at the second byte; the pair filter decides
+		 * those without a walk.  An ASCII character followed by ASCII
+		 * normalises to its fold, and white space to one space.
+		 */
+		if (c < 0x80 && p + 1 < len && buf[p + 1] < 0x80 &&
+		    buf[p + 1] != 0) {
+			unsigned a = m->fold[c], b = buf[p + 1];
+
+			b = nt_norm_ascii_class[b] == NT_CLASS_SPACE &&
+			    !(b == '\n' && (m->cfg.flags & NT_NORM_LINES)) ?
+			    ' ' : m->fold[b];
+			if (!(m->pairs[a * 32 + b / 8] & (1 << (b % 8)))) {
+				prev = m->word[c];
+				p++;
+				continue;
+			}
+			/*
+			 * A whole ASCII word followed by ASCII: ask the tries'
+			 * first-word filters before walking, and skip the word
+			 * if none has it.
+			 */
+			if (m->word[c] && !first_word_maybe(m, p)) {
+				while (m->cls[buf[p]] & C_WORD)
+					p++;
+				prev = 1;
 				continue;
 			}
 		}

@@ -51,8 +51,10 @@ struct nt_trie {
 	const unsigned char *seg;	/* nseg: segment bytes */
 	uint32_t nnodes, nedges, nseg, nkeys, maxval;
 	uint32_t maxlen;		/* the longest key */
+	const unsigned char *bloom;	/* first-word filter, nbloom words */
+	uint32_t nbloom;		/* 64-bit words, or 0 for no filter */
 	uint32_t root[256];		/* root's child per byte, 0 if none */
-	void *mem[4];			/* what this trie allocated */
+	void *mem[5];			/* what this trie allocated */
 
 	/* Before nt_trie_prepare(). */
 	unsigned char *keybuf;
@@ -62,7 +64,7 @@ struct nt_trie {
 	int prepared;
 };
 
-#define HDR_WORDS	6
+#define HDR_WORDS	7
 
 struct nt_trie *
 nt_trie_new(void)
@@ -105,6 +107,108 @@ reccmp(const void *a, const void *b)
 	if (x->len != y->len)
 		return x->len < y->len ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* ASCII letters, digits and '_': the bytes of a first word. */
+static int
+wordbyte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	    (c >= 'a' && c <= 'z') || c == '_';
+}
+
+/* The length of the first word of key, if it can be told from the text. */
+static size_t
+first_word(const unsigned char *k, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && wordbyte(k[i]))
+		i++;
+	/* A byte >= 0x80 may be a mark on the word's last letter. */
+	return i < n && k[i] >= 0x80 ? 0 : i;
+}
+
+static uint64_t
+word_hash(const unsigned char *w, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ w[i]) * 0x100000001B3u;
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDu;
+	h ^= h >> 33;
+	return h;
+}
+
+/* The filter word a hash picks, of nw: a multiply instead of a modulo. */
+static size_t
+bloom_word(uint64_t h, size_t nw)
+{
+	return (size_t)(((h & 0xFFFFFFFFu) * (uint64_t)nw) >> 32);
+}
+
+/* The three bits of a blocked Bloom filter that a hash sets, in one word. */
+static uint64_t
+bloom_bits(uint64_t h)
+{
+	return (uint64_t)1 << (h >> 40 & 63) | (uint64_t)1 << (h >> 46 & 63) |
+	    (uint64_t)1 << (h >> 52 & 63);
+}
+
+/*
+ * Build the first-word filter over the sorted keys rec[0..n): five bits a
+ * distinct first word, which keeps it to a fraction of a byte a name and
+ * lets through about one word in ten that no key begins with.
+ */
+static void
+build_bloom(struct nt_trie *t, const struct rec *rec, size_t n)
+{
+	unsigned char *bloom;
+	uint64_t w, h;
+	size_t i, k, cnt = 0, pk = 0, nw;
+	const unsigned char *pw = NULL;
+
+	for (i = 0; i < n; i++) {
+		k = first_word(rec[i].k.p, rec[i].len);
+		if (k > 0 && (pw == NULL || k != pk ||
+		    memcmp(pw, rec[i].k.p, k) != 0))
+			cnt++;
+		if (k > 0) {
+			pw = rec[i].k.p;
+			pk = k;
+		}
+	}
+	nw = (5 * cnt + 63) / 64;
+	if (nw == 0)
+		nw = 1;
+	bloom = xcalloc(nw, 8);
+	for (i = 0; i < n; i++) {
+		if ((k = first_word(rec[i].k.p, rec[i].len)) == 0)
+			continue;
+		h = word_hash(rec[i].k.p, k);
+		memcpy(&w, bloom + 8 * bloom_word(h, nw), 8);
+		w |= bloom_bits(h);
+		memcpy(bloom + 8 * bloom_word(h, nw), &w, 8);
+	}
+	t->bloom = t->mem[4] = bloom;
+	t->nbloom = (uint32_t)nw;
+}
+
+int
+nt_trie_first_word(const struct nt_trie *t, const unsigned char *word,
+    size_t n)
+{
+	uint64_t h, w, bits;
+
+	if (t->nbloom == 0)
+		return 1;
+	h = word_hash(word, n);
+	bits = bloom_bits(h);
+	memcpy(&w, t->bloom + 8 * bloom_word(h, t->nbloom), 8);
+	return (w & bits) == bits;
 }
 
 struct range {			/* the keys below one node, while building */
@@ -166,6 +270,8 @@ nt_trie_prepare_except(struct nt_trie *t, const struct nt_trie *except)
 	for (i = 0; i < j; i++)
 		if (rec[i].len > t->maxlen)
 			t->maxlen = rec[i].len;
+
+	build_bloom(t, rec, j);
 
 	ncap = 2 * j + 2;
 	ecap = 2 * j + 2;
@@ -369,6 +475,38 @@ nt_trie_first_bytes(const struct nt_trie *t, unsigned char first[256])
 		first[b] = t->root[b] != 0;
 }
 
+void
+nt_trie_first_pairs(const struct nt_trie *t, unsigned char pairs[8192])
+{
+	uint32_t c, e, lo, hi, slo, shi;
+	int b, k;
+
+	memset(pairs, 0, 8192);
+	for (b = 0; b < 256; b++) {
+		if ((c = t->root[b]) == 0)
+			continue;
+		slo = t->node[c].seg;
+		shi = t->node[c + 1].seg;
+		lo = t->node[c].edge;
+		hi = t->node[c + 1].edge;
+		if (t->node[c].val != 0 || shi > t->nseg || slo > shi ||
+		    hi > t->nedges || lo > hi) {
+			/* A one-byte key, or damage: any second byte. */
+			memset(pairs + b * 32, 0xFF, 32);
+			continue;
+		}
+		if (slo < shi) {
+			k = t->seg[slo];
+			pairs[b * 32 + k / 8] |= (unsigned char)(1 << (k % 8));
+			continue;
+		}
+		for (e = lo; e < hi; e++) {
+			k = t->key[e];
+			pairs[b * 32 + k / 8] |= (unsigned char)(1 << (k % 8));
+		}
+	}
+}
+
 static size_t
 pad4(size_t n)
 {
@@ -379,7 +517,8 @@ size_t
 nt_trie_image_size(const struct nt_trie *t)
 {
 	return 4 * HDR_WORDS + sizeof(struct node) * ((size_t)t->nnodes + 1) +
-	    4 * (size_t)t->nedges + pad4(t->nedges) + pad4(t->nseg);
+	    4 * (size_t)t->nedges + pad4(t->nedges) + pad4(t->nseg) +
+	    8 * (size_t)t->nbloom;
 }
 
 void
@@ -394,6 +533,7 @@ nt_trie_image(const struct nt_trie *t, unsigned char *dst)
 	hdr[3] = t->nkeys;
 	hdr[4] = t->maxval;
 	hdr[5] = t->maxlen;
+	hdr[6] = t->nbloom;
 	memcpy(dst, hdr, sizeof(hdr));
 	dst += sizeof(hdr);
 	n = sizeof(struct node) * ((size_t)t->nnodes + 1);
@@ -406,6 +546,8 @@ nt_trie_image(const struct nt_trie *t, unsigned char *dst)
 	dst += pad4(t->nedges);
 	memset(dst, 0, pad4(t->nseg));
 	memcpy(dst, t->seg, t->nseg);
+	dst += pad4(t->nseg);
+	memcpy(dst, t->bloom, 8 * (size_t)t->nbloom);
 }
 
 struct nt_trie *
@@ -422,7 +564,8 @@ nt_trie_from_image(const void *p, size_t len)
 	if (hdr[0] == 0 || hdr[0] == UINT32_MAX)
 		return NULL;
 	need = 4 * HDR_WORDS + sizeof(struct node) * ((uint64_t)hdr[0] + 1) +
-	    4 * (uint64_t)hdr[1] + pad4(hdr[1]) + pad4(hdr[2]);
+	    4 * (uint64_t)hdr[1] + pad4(hdr[1]) + pad4(hdr[2]) +
+	    8 * (uint64_t)hdr[6];
 	if (need != len)
 		return NULL;
 	t = xcalloc(1, sizeof(*t));
@@ -433,6 +576,7 @@ nt_trie_from_image(const void *p, size_t len)
 	t->nkeys = hdr[3];
 	t->maxval = hdr[4];
 	t->maxlen = hdr[5];
+	t->nbloom = hdr[6];
 	if (t->maxlen > NT_TRIE_KEY_MAX) {
 		free(t);
 		return NULL;
@@ -445,6 +589,8 @@ nt_trie_from_image(const void *p, size_t len)
 	t->key = b;
 	b += pad4(t->nedges);
 	t->seg = b;
+	b += pad4(t->nseg);
+	t->bloom = b;
 	/*
 	 * Only the ends are checked here, in constant time, so that a large
 	 * index loads at once; walks check each index they read (edge()).

@@ -73,6 +73,22 @@ uint32_t nt_trie_lookup(const struct nt_trie *t, const unsigned char *key,
 void	nt_trie_first_bytes(const struct nt_trie *t, unsigned char first[256]);
 
 /*
+ * Set bit (a * 256 + b) of pairs for each pair of bytes a, b that begins
+ * some key (every b after a one-byte key a), else clear it: a filter that
+ * spares the matcher walks that would die at the second byte.
+ */
+void	nt_trie_first_pairs(const struct nt_trie *t, unsigned char pairs[8192]);
+
+/*
+ * A filter on first words, where a first word is a key's leading run of
+ * ASCII letters, digits and '_' that ends the key or is followed by another
+ * ASCII byte.  Returns 0 if no key's first word is the n bytes at word,
+ * 1 if one may be (a Bloom filter: false positives, no false negatives).
+ */
+int	nt_trie_first_word(const struct nt_trie *t, const unsigned char *word,
+	    size_t n);
+
+/*
  * The prepared trie as a flat, position-independent image: its size in
  * bytes, and a copy of it written to dst (4-byte aligned, that many bytes).
  */
