@@ -31,7 +31,10 @@ HDR	= src/util.h src/normalize.h src/trie.h src/gazetteer.h \
 OBJ	= $(MODS:%=$(BUILD)/%.o)
 UNITS	= normalize trie gazetteer lexicon match output records
 
-all: $(BUILD)/nertag gazetteers/default.ntx gazetteers/default-i.ntx
+INDEXES	= gazetteers/default.ntx gazetteers/default-i.ntx \
+	  gazetteers/default-a.ntx gazetteers/default-ia.ntx
+
+all: $(BUILD)/nertag $(INDEXES)
 
 $(BUILD)/.dir:
 	mkdir -p $(BUILD)
@@ -56,6 +59,10 @@ gazetteers/default.ntx: $(BUILD)/nertag $(GAZ)
 	$(BUILD)/nertag --compile=$@ -g gazetteers
 gazetteers/default-i.ntx: $(BUILD)/nertag $(GAZ)
 	$(BUILD)/nertag -i --compile=$@ -g gazetteers
+gazetteers/default-a.ntx: $(BUILD)/nertag $(GAZ)
+	$(BUILD)/nertag --ignore-accents --compile=$@ -g gazetteers
+gazetteers/default-ia.ntx: $(BUILD)/nertag $(GAZ)
+	$(BUILD)/nertag -i --ignore-accents --compile=$@ -g gazetteers
 
 # Unit tests: one cmocka program per module.
 $(BUILD)/test_%: tests/unit/test_%.c $(OBJ) tests/unit/helpers.h
@@ -110,12 +117,12 @@ check-faults: $(BUILD)/nertag-faults
 FUZZ_SECONDS = 10
 -include tests/fuzz/fuzz.mk
 
-install: $(BUILD)/nertag-installed gazetteers/default.ntx gazetteers/default-i.ntx
+install: $(BUILD)/nertag-installed $(INDEXES)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
 	install -m 0755 $(BUILD)/nertag-installed $(DESTDIR)$(BINDIR)/nertag
 	install -m 0644 man/nertag.1 $(DESTDIR)$(MANDIR)/man1/nertag.1
 	install -m 0644 $(GAZ) gazetteers/SOURCES.md $(DESTDIR)$(DATADIR)
-	install -m 0644 gazetteers/default.ntx gazetteers/default-i.ntx $(DESTDIR)$(DATADIR)
+	install -m 0644 $(INDEXES) $(DESTDIR)$(DATADIR)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nertag $(DESTDIR)$(MANDIR)/man1/nertag.1
@@ -125,4 +132,4 @@ clean:
 	rm -rf build build-* gazetteers/*.ntx
 
 .PHONY: all check check-unit check-golden check-e2e check-peer check-faults lint-man asan valgrind \
-	gazetteers install uninstall clean
+	gazetteers install uninstall clean FORCE

@@ -198,10 +198,15 @@ load(struct source *src, size_t nsrc, char **excl, size_t nexcl,
 		if (dir == NULL || *dir == '\0')
 			dir = NT_DATADIR;
 		idx = compiling ? NULL : default_index(dir, flags);
-		if (idx == NULL || nt_lex_index(x, idx, &e) == -1) {
-			if (nt_lex_gazetteer(x, dir, NULL, &e) == -1)
-				fail(&e);
+		if (idx != NULL && nt_lex_index(x, idx, &e) == -1) {
+			/* Still correct from the gazetteers, only slower. */
+			warnx("%s: %s; reading the gazetteers instead", e.path,
+			    e.reason);
+			free(idx);
+			idx = NULL;
 		}
+		if (idx == NULL && nt_lex_gazetteer(x, dir, NULL, &e) == -1)
+			fail(&e);
 		free(idx);
 	}
 	for (i = 0; i < nsrc; i++) {
@@ -334,7 +339,8 @@ main(int argc, char *argv[])
 			flags |= NT_NORM_STRIPMARK;
 			break;
 		case OPT_COLOR:
-			color = optarg != NULL ? optarg : "always";
+			/* A bare --color means auto, as in GNU grep. */
+			color = optarg != NULL ? optarg : "auto";
 			if (strcmp(color, "auto") != 0 &&
 			    strcmp(color, "always") != 0 &&
 			    strcmp(color, "never") != 0) {
@@ -397,7 +403,8 @@ main(int argc, char *argv[])
 	ocfg.show_file = argc > 1;
 	ocfg.lex = lex;
 	if (strcmp(color, "always") == 0 || (strcmp(color, "auto") == 0 &&
-	    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL))
+	    isatty(STDOUT_FILENO) && (getenv("NO_COLOR") == NULL ||
+	    *getenv("NO_COLOR") == '\0')))
 		ocfg.color = fmt == nt_out_format("inline");
 	o = nt_out_new(&ocfg);
 

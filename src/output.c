@@ -32,6 +32,8 @@ struct nt_out {
 	const char *file;	/* for the FILE column */
 	char *key;		/* the record's key */
 	size_t keylen, keycap;
+	char *ukey;		/* the key with its TSV escapes undone (jsonl) */
+	size_t ukeylen, ukeycap;
 	int in_tag;		/* --untag: inside <...> */
 	char ent[8];		/* --untag: an entity being read */
 	size_t entlen;
@@ -433,7 +435,7 @@ span_jsonl(struct nt_out *o, const unsigned char *p, size_t n,
 	}
 	if (o->cfg.records) {
 		puts_(o, "\"key\":");
-		put_json(o, (const unsigned char *)o->key, o->keylen);
+		put_json(o, (const unsigned char *)o->ukey, o->ukeylen);
 		putc_(o, ',');
 	}
 	puts_(o, "\"start\":");
@@ -459,9 +461,23 @@ nt_out_file(struct nt_out *o, const char *name)
 void
 nt_out_record(struct nt_out *o, const char *key, size_t n)
 {
+	size_t i;
+
 	xgrow(&o->key, &o->keycap, n + 1, 1);
 	memcpy(o->key, key, n);
 	o->keylen = n;
+	/* JSON holds the key itself: undo \t \n \r \\ as for the text. */
+	xgrow(&o->ukey, &o->ukeycap, n + 1, 1);
+	for (o->ukeylen = i = 0; i < n; i++) {
+		char c = key[i];
+
+		if (c == '\\' && i + 1 < n && key[i + 1] != '\0' &&
+		    strchr("tnr\\", key[i + 1]) != NULL) {
+			c = key[++i];
+			c = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
+		}
+		o->ukey[o->ukeylen++] = c;
+	}
 	o->chars = 0;
 	if (o->cfg.format == F_INLINE || o->cfg.format == F_XML) {
 		put(o, key, n);
@@ -552,5 +568,6 @@ nt_out_free(struct nt_out *o)
 		return;
 	free(o->buf);
 	free(o->key);
+	free(o->ukey);
 	free(o);
 }

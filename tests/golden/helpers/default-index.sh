@@ -2,7 +2,7 @@
 # $NERTAG set.  Without -g and -G, nertag reads $NERTAG_GAZETTEERS (here a
 # temporary copy) and uses default.ntx (default-i.ntx with -i) in place of
 # the gazetteers when it is newer than every *.txt and *.exclude file
-# there; a stale or damaged index is passed over in silence.  To see which
+# there; a stale index is passed over in silence, a damaged one with a warning.  To see which
 # was used, the index is compiled from other names (Odesa) than the
 # folder holds (Kyiv).
 set -u
@@ -19,8 +19,11 @@ export NERTAG_GAZETTEERS
 # run ARGS...: show the command, its output and errors, and its status.
 run() {
 	echo "\$ nertag${*:+ $*}"
-	printf 'Kyiv, Odesa, Reading, READING\n' | eval "$NERTAG $*" 2>&1
-	echo "status $?"
+	printf 'Kyiv, Odesa, Reading, READING\n' | eval "$NERTAG $*" \
+	    >out 2>&1
+	st=$?
+	sed "s|$tmp|TMP|g" out
+	echo "status $st"
 }
 
 echo "# no index: the gazetteers"
