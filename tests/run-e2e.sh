@@ -210,7 +210,8 @@ check version-short "-V differs from --version" cmp -s "$tmp/out" "$tmp/out2"
 # keeps make from rebuilding the shared default indexes.
 mk() {
 	make -s -C "$root" BUILD="$tmp/build" -o gazetteers/default.ntx \
-	    -o gazetteers/default-i.ntx "$@" >"$tmp/make.log" 2>&1
+	    -o gazetteers/default-i.ntx -o gazetteers/default-a.ntx \
+	    -o gazetteers/default-ia.ntx "$@" >"$tmp/make.log" 2>&1
 }
 if [ -n "${NERTAG_E2E_NO_INSTALL:-}" ]; then
 	skip install "NERTAG_E2E_NO_INSTALL is set"
