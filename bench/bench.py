@@ -34,6 +34,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import signal
 import statistics
 import subprocess
@@ -391,6 +392,7 @@ def machine():
         load=os.getloadavg(),
         versions=dict(
             nertag=sh(f"{q(NERTAG)} --version 2>&1 | head -1"),
+            repo=sh(f"git -C {q(REPO)} log -1 --format='%h %cd' --date=iso"),
             hyperscan=sh("pkg-config --modversion libhs"),
             pyahocorasick=sh("dpkg-query -W -f '${Version}' python3-ahocorasick"),
             python=sh(f"{PY} --version"),
@@ -445,6 +447,13 @@ def main():
     res_dir = opt.out or os.path.join(BD, "results", f"{stamp}-{opt.mode}")
     os.makedirs(res_dir, exist_ok=True)
     os.makedirs(os.path.join(BD, "index"), exist_ok=True)
+    # Time a private copy of nertag: the binary in build/ may be rebuilt by
+    # someone else during the run (and its index format may change with it).
+    global NERTAG
+    if os.access(NERTAG, os.X_OK):
+        snap = os.path.join(res_dir, "nertag")
+        shutil.copy2(NERTAG, snap)
+        NERTAG = snap
     have_nt, why = nertag_ok()
     log(f"nertag: {'found' if have_nt else 'not measured: ' + why}")
     results = dict(mode=opt.mode, machine=machine(), nertag=have_nt,
