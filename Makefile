@@ -46,13 +46,15 @@ $(BUILD)/%.o: src/%.c
 
 $(BUILD)/nertag.o: src/nertag.c $(HDR) $(BUILD)/.dir
 	$(CC) $(ALLCFLAGS) -DNT_DATADIR='"$(CURDIR)/gazetteers"' -c -o $@ src/nertag.c
-$(BUILD)/nertag-installed.o: src/nertag.c $(HDR) $(BUILD)/.dir
-	$(CC) $(ALLCFLAGS) -DNT_DATADIR='"$(DATADIR)"' -c -o $@ src/nertag.c
 
 $(BUILD)/nertag: $(BUILD)/nertag.o $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/nertag.o $(OBJ) $(UTF8PROC_LIBS)
-$(BUILD)/nertag-installed: $(BUILD)/nertag-installed.o $(OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/nertag-installed.o $(OBJ) $(UTF8PROC_LIBS)
+# The installed binary has DATADIR built in, which may differ from one
+# install to the next: every install compiles it afresh.
+$(BUILD)/nertag-installed: src/nertag.c $(HDR) $(OBJ) FORCE
+	$(CC) $(ALLCFLAGS) -DNT_DATADIR='"$(DATADIR)"' -c -o $@.o src/nertag.c
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $@.o $(OBJ) $(UTF8PROC_LIBS)
+FORCE:
 
 GAZ	!= ls gazetteers/*.txt gazetteers/*.exclude 2>/dev/null
 gazetteers/default.ntx: $(BUILD)/nertag $(GAZ)
