@@ -21,6 +21,7 @@
  * ASCII takes a fast path: a table gives each byte's class and whether it
  * can start a name, and walks over ASCII letters do not call utf8proc.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -420,6 +421,8 @@ nt_match_space(struct nt_matcher *m, size_t *n)
 	*n = m->cap - m->len;
 	if (*n > m->cfg.block)
 		*n = m->cfg.block;
+	/* process() always decides a full window, so there is room. */
+	assert(*n > 0);
 	return m->buf + m->len;
 }
 
