@@ -13,7 +13,11 @@
  *	node[i].seg .. node[i+1].seg	the bytes that follow the edge into it
  *	node[i].val			the value of the key ending there, or 0
  *
- * A sentinel node closes both ranges.  Indexes instead of pointers make the
+ * A sentinel node closes both ranges.  Breadth-first numbering also gives
+ * each node's children consecutive numbers in edge order, and every node
+ * but the root is the child of one edge, so edge e leads to node e + 1: no
+ * array of children is stored, and a step loads one line less.  Indexes
+ * instead of pointers make the
  * arrays position independent, so a compiled index is this image written to
  * a file and mapped back; the root's edges are also copied into a dense
  * table for the step that every walk takes.
@@ -21,6 +25,7 @@
  * Keys are collected first and sorted, then the tree is built top down from
  * the sorted list, which takes far less memory than growing a pointer trie.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,7 +51,6 @@ struct rec {			/* a key collected by nt_trie_add() */
 struct nt_trie {
 	/* The prepared arrays, owned (mem) or borrowed from an image. */
 	const struct node *node;	/* nnodes + 1, the last a sentinel */
-	const uint32_t *child;		/* nedges: child node of each edge */
 	const unsigned char *key;	/* nedges: key byte of each edge */
 	const unsigned char *seg;	/* nseg: segment bytes */
 	uint32_t nnodes, nedges, nseg, nkeys, maxval;
@@ -224,8 +228,8 @@ fill_root(struct nt_trie *t)
 
 	memset(t->root, 0, sizeof(t->root));
 	for (e = t->node[0].edge; e < t->node[1].edge; e++)
-		if (t->child[e] < t->nnodes)
-			t->root[t->key[e]] = t->child[e];
+		if (e + 1 < t->nnodes)
+			t->root[t->key[e]] = e + 1;
 }
 
 void
@@ -238,7 +242,6 @@ void
 nt_trie_prepare_except(struct nt_trie *t, const struct nt_trie *except)
 {
 	struct node *node;
-	uint32_t *child;
 	unsigned char *key, *seg;
 	struct range *q;
 	size_t ncap, ecap, scap, i, j, nn, ne, ns;
@@ -278,7 +281,6 @@ nt_trie_prepare_except(struct nt_trie *t, const struct nt_trie *except)
 	scap = t->keylen + 1;
 	node = xreallocarray(NULL, ncap + 1, sizeof(*node));
 	q = xreallocarray(NULL, ncap, sizeof(*q));
-	child = xreallocarray(NULL, ecap, sizeof(*child));
 	key = xmalloc(ecap);
 	seg = xmalloc(scap);
 	nn = 1;
@@ -316,7 +318,8 @@ nt_trie_prepare_except(struct nt_trie *t, const struct nt_trie *except)
 			while (g < hi && rec[g].k.p[e] == b)
 				g++;
 			key[ne] = b;
-			child[ne] = (uint32_t)nn;
+			/* Edge e leads to node e + 1, which is not stored. */
+			assert(nn == ne + 1);
 			ne++;
 			q[nn].lo = lo;
 			q[nn].hi = g;
@@ -336,7 +339,6 @@ nt_trie_prepare_except(struct nt_trie *t, const struct nt_trie *except)
 	t->nrec = t->reccap = t->keylen = t->keycap = 0;
 
 	t->node = t->mem[0] = node;
-	t->child = t->mem[1] = child;
 	t->key = t->mem[2] = key;
 	t->seg = t->mem[3] = seg;
 	t->nnodes = (uint32_t)nn;
@@ -409,7 +411,7 @@ edge(const struct nt_trie *t, uint32_t n, unsigned char b)
 	}
 	return 0;
 found:
-	c = t->child[lo];
+	c = lo + 1;
 	return c < t->nnodes ? c : 0;
 }
 
@@ -517,7 +519,7 @@ size_t
 nt_trie_image_size(const struct nt_trie *t)
 {
 	return 4 * HDR_WORDS + sizeof(struct node) * ((size_t)t->nnodes + 1) +
-	    4 * (size_t)t->nedges + pad4(t->nedges) + pad4(t->nseg) +
+	    pad4(t->nedges) + pad4(t->nseg) +
 	    8 * (size_t)t->nbloom;
 }
 
@@ -539,8 +541,6 @@ nt_trie_image(const struct nt_trie *t, unsigned char *dst)
 	n = sizeof(struct node) * ((size_t)t->nnodes + 1);
 	memcpy(dst, t->node, n);
 	dst += n;
-	memcpy(dst, t->child, 4 * (size_t)t->nedges);
-	dst += 4 * (size_t)t->nedges;
 	memset(dst, 0, pad4(t->nedges));
 	memcpy(dst, t->key, t->nedges);
 	dst += pad4(t->nedges);
@@ -561,10 +561,10 @@ nt_trie_from_image(const void *p, size_t len)
 	if (len < sizeof(hdr) || ((uintptr_t)p & 3) != 0)
 		return NULL;
 	memcpy(hdr, b, sizeof(hdr));
-	if (hdr[0] == 0 || hdr[0] == UINT32_MAX)
+	if (hdr[0] == 0 || hdr[0] == UINT32_MAX || hdr[1] != hdr[0] - 1)
 		return NULL;
 	need = 4 * HDR_WORDS + sizeof(struct node) * ((uint64_t)hdr[0] + 1) +
-	    4 * (uint64_t)hdr[1] + pad4(hdr[1]) + pad4(hdr[2]) +
+	    pad4(hdr[1]) + pad4(hdr[2]) +
 	    8 * (uint64_t)hdr[6];
 	if (need != len)
 		return NULL;
@@ -584,8 +584,6 @@ nt_trie_from_image(const void *p, size_t len)
 	b += sizeof(hdr);
 	t->node = (const void *)b;
 	b += sizeof(struct node) * ((size_t)t->nnodes + 1);
-	t->child = (const void *)b;
-	b += 4 * (size_t)t->nedges;
 	t->key = b;
 	b += pad4(t->nedges);
 	t->seg = b;
