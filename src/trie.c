@@ -491,8 +491,8 @@ nt_trie_first_pairs(const struct nt_trie *t, unsigned char pairs[8192])
 		shi = t->node[c + 1].seg;
 		lo = t->node[c].edge;
 		hi = t->node[c + 1].edge;
-		if (t->node[c].val != 0 || shi > t->nseg || slo > shi ||
-		    hi > t->nedges || lo > hi) {
+		if ((slo == shi && t->node[c].val != 0) || shi > t->nseg ||
+		    slo > shi || hi > t->nedges || lo > hi) {
 			/* A one-byte key, or damage: any second byte. */
 			memset(pairs + b * 32, 0xFF, 32);
 			continue;

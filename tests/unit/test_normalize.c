@@ -1,0 +1,244 @@
+/* nertag - unit tests for normalize.c.  SPDX-License-Identifier: MIT */
+#include "helpers.h"
+
+/* The normal form of s, as a string, or "(barrier)". */
+static const char *
+norm(const char *s, unsigned flags)
+{
+	static char out[512];
+	unsigned char *in = exact(s, strlen(s)), *k;
+	size_t n;
+
+	k = nt_norm_string(in, strlen(s), flags, &n);
+	free(in);
+	if (k == NULL)
+		return "(barrier)";
+	assert_true(n < sizeof(out));
+	memcpy(out, k, n);
+	out[n] = '\0';
+	free(k);
+	return out;
+}
+
+/* 1 if a and b have the same normal form under flags. */
+static int
+same(const char *a, const char *b, unsigned flags)
+{
+	char first[512];
+
+	snprintf(first, sizeof(first), "%s", norm(a, flags));
+	return strcmp(first, norm(b, flags)) == 0;
+}
+
+static void
+t_ascii(void **state)
+{
+	(void)state;
+	assert_string_equal(norm("Kyiv", 0), "Kyiv");
+	assert_string_equal(norm("Kyiv", NT_NORM_CASEFOLD), "kyiv");
+	assert_string_equal(norm("  New \t\n York  ", 0), "New York");
+	assert_string_equal(norm("", 0), "");
+	assert_string_equal(norm("   ", 0), "");
+}
+
+static void
+t_nfc_nfd_equal(void **state)
+{
+	(void)state;
+	/* Zürich in NFC and in NFD normalise alike, decomposed. */
+	assert_string_equal(norm("Z\xc3\xbcrich", 0), "Zu\xcc\x88rich");
+	assert_string_equal(norm("Zu\xcc\x88rich", 0), "Zu\xcc\x88rich");
+	/* Canonical order: dot below (220) before circumflex (230). */
+	assert_true(same("a\xcc\x82\xcc\xa3", "a\xcc\xa3\xcc\x82", 0));
+	assert_string_equal(norm("\xe1\xba\xad", 0), "a\xcc\xa3\xcc\x82");
+}
+
+static void
+t_casefold(void **state)
+{
+	(void)state;
+	assert_true(same("STRASSE", "Stra\xc3\x9f" "e", NT_NORM_CASEFOLD));
+	assert_string_equal(norm("Stra\xc3\x9f" "e", NT_NORM_CASEFOLD),
+	    "strasse");
+	/* Sigma: capital, small and final fold alike. */
+	assert_true(same("\xce\xa3\xce\x8a\xce\xa3\xce\xa5\xce\xa6"
+	    "\xce\x9f\xce\xa3",
+	    "\xcf\x83\xce\xaf\xcf\x83\xcf\x85\xcf\x86\xce\xbf\xcf\x82",
+	    NT_NORM_CASEFOLD));
+	/* Turkish dotted capital I folds to i + combining dot above. */
+	assert_string_equal(norm("\xc4\xb0", NT_NORM_CASEFOLD), "i\xcc\x87");
+	/* Without -i, case matters. */
+	assert_false(same("STRASSE", "Strasse", 0));
+	assert_false(same("Stra\xc3\x9f" "e", "Strasse", 0));
+}
+
+static void
+t_stripmark(void **state)
+{
+	(void)state;
+	assert_string_equal(norm("Ky\xc3\xafv", NT_NORM_STRIPMARK), "Kyiv");
+	assert_string_equal(norm("S\xc3\xa3o Paulo", NT_NORM_STRIPMARK),
+	    "Sao Paulo");
+	assert_string_equal(norm("S\xc3\xa3o", NT_NORM_STRIPMARK |
+	    NT_NORM_CASEFOLD), "sao");
+}
+
+static void
+t_equivalences(void **state)
+{
+	(void)state;
+	/* Typographic apostrophes and dashes, no-break space. */
+	assert_string_equal(norm("O\xe2\x80\x99" "Brien", 0), "O'Brien");
+	assert_string_equal(norm("O\xca\xbc" "Brien", 0), "O'Brien");
+	assert_string_equal(norm("Al\xe2\x80\x94Quds", 0), "Al-Quds");
+	assert_string_equal(norm("Al\xe2\x80\x93Quds", 0), "Al-Quds");
+	assert_string_equal(norm("Al\xe2\x88\x92Quds", 0), "Al-Quds");
+	assert_string_equal(norm("New\xc2\xa0York", 0), "New York");
+	assert_string_equal(norm("New\xe2\x80\xa8York", 0), "New York");
+}
+
+static void
+t_barriers(void **state)
+{
+	char buf[300];
+
+	(void)state;
+	assert_string_equal(norm("a\x80" "b", 0), "(barrier)");
+	assert_string_equal(norm("\xc0\xaf", 0), "(barrier)");	/* overlong */
+	assert_string_equal(norm("\xed\xa0\x80", 0), "(barrier)"); /* surrogate */
+	assert_string_equal(norm("\xff", 0), "(barrier)");
+	assert_string_equal(norm("\xe2\x82", 0), "(barrier)");	/* truncated */
+	/* A white-space run longer than the cap is a barrier. */
+	memset(buf, ' ', sizeof(buf));
+	buf[0] = 'a';
+	buf[NT_NORM_SPACE_CAP + 2] = 'b';
+	buf[NT_NORM_SPACE_CAP + 3] = '\0';
+	assert_string_equal(norm(buf, 0), "(barrier)");
+	buf[NT_NORM_SPACE_CAP + 1] = 'b';
+	buf[NT_NORM_SPACE_CAP + 2] = '\0';
+	assert_string_equal(norm(buf, 0), "a b");
+}
+
+static void
+t_mark_cap(void **state)
+{
+	char buf[200];
+	size_t i, n = 0;
+
+	(void)state;
+	buf[n++] = 'a';
+	for (i = 0; i < NT_NORM_MARK_CAP; i++) {
+		buf[n++] = '\xcc';
+		buf[n++] = '\x81';
+	}
+	buf[n] = '\0';
+	assert_string_not_equal(norm(buf, 0), "(barrier)");
+	buf[n++] = '\xcc';
+	buf[n++] = '\x81';
+	buf[n] = '\0';
+	assert_string_equal(norm(buf, 0), "(barrier)");
+}
+
+static void
+t_decode(void **state)
+{
+	int32_t cp;
+
+	(void)state;
+	assert_int_equal(nt_norm_decode((const unsigned char *)"A", 1, &cp), 1);
+	assert_int_equal(cp, 'A');
+	assert_int_equal(nt_norm_decode((const unsigned char *)"\xc3\xbc", 2,
+	    &cp), 2);
+	assert_int_equal(cp, 0xFC);
+	assert_int_equal(nt_norm_decode((const unsigned char *)"\xf0\x9f\x98\x80",
+	    4, &cp), 4);
+	assert_int_equal(cp, 0x1F600);
+	/* May continue past n: 0. */
+	assert_int_equal(nt_norm_decode((const unsigned char *)"\xe2\x82", 2,
+	    &cp), 0);
+	/* Invalid: one byte, -1. */
+	assert_int_equal(nt_norm_decode((const unsigned char *)"\x80", 1, &cp),
+	    1);
+	assert_int_equal(cp, -1);
+	assert_int_equal(nt_norm_decode((const unsigned char *)"\xc0\xaf", 2,
+	    &cp), 1);
+	assert_int_equal(cp, -1);
+	assert_int_equal(nt_norm_decode((const unsigned char *)"\xf4\x90\x80\x80",
+	    4, &cp), 1);
+	assert_int_equal(cp, -1);
+}
+
+static void
+t_classes(void **state)
+{
+	(void)state;
+	assert_int_equal(nt_norm_class('a'), NT_CLASS_WORD);
+	assert_int_equal(nt_norm_class('_'), NT_CLASS_WORD);
+	assert_int_equal(nt_norm_class('7'), NT_CLASS_WORD);
+	assert_int_equal(nt_norm_class(' '), NT_CLASS_SPACE);
+	assert_int_equal(nt_norm_class('\n'), NT_CLASS_SPACE);
+	assert_int_equal(nt_norm_class('.'), NT_CLASS_OTHER);
+	assert_int_equal(nt_norm_class(0), NT_CLASS_OTHER);
+	assert_int_equal(nt_norm_class(-1), NT_CLASS_OTHER);
+	assert_int_equal(nt_norm_class(0xFC), NT_CLASS_WORD);	/* ü */
+	assert_int_equal(nt_norm_class(0x0301), NT_CLASS_WORD);	/* mark */
+	assert_int_equal(nt_norm_class(0x0661), NT_CLASS_WORD);	/* digit */
+	assert_int_equal(nt_norm_class(0x00A0), NT_CLASS_SPACE);
+	assert_int_equal(nt_norm_class(0x2019), NT_CLASS_OTHER);
+	assert_int_equal(nt_norm_class(0x02BC), NT_CLASS_OTHER);
+	assert_int_equal(nt_norm_class(0x2014), NT_CLASS_OTHER);
+	assert_int_equal(nt_norm_class(0x4E2D), NT_CLASS_WORD);	/* CJK */
+}
+
+static void
+t_cluster_more(void **state)
+{
+	struct nt_cluster c;
+	unsigned char *p = exact("e\xcc", 2);
+
+	(void)state;
+	/* An 'e' whose mark may follow: undecided until more arrives. */
+	assert_int_equal(nt_norm_cluster(p, 1, 0, 0, &c), NT_CLUSTER_MORE);
+	assert_int_equal(nt_norm_cluster(p, 2, 0, 0, &c), NT_CLUSTER_MORE);
+	assert_int_equal(nt_norm_cluster(p, 1, 1, 0, &c), NT_CLUSTER_TEXT);
+	assert_int_equal(c.srclen, 1);
+	free(p);
+	p = exact("\n\n", 2);
+	assert_int_equal(nt_norm_cluster(p, 2, 0, 0, &c), NT_CLUSTER_MORE);
+	assert_int_equal(nt_norm_cluster(p, 2, 1, 0, &c), NT_CLUSTER_SPACE);
+	assert_int_equal(c.srclen, 2);
+	assert_int_equal(nt_norm_cluster(p, 2, 0, NT_NORM_LINES, &c),
+	    NT_CLUSTER_BARRIER);
+	free(p);
+	p = exact("\0", 1);
+	assert_int_equal(nt_norm_cluster(p, 1, 1, 0, &c), NT_CLUSTER_BARRIER);
+	free(p);
+}
+
+static void
+t_versions(void **state)
+{
+	(void)state;
+	assert_non_null(nt_norm_utf8proc_version());
+	assert_true(strchr(nt_norm_unicode_version(), '.') != NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_ascii),
+		cmocka_unit_test(t_nfc_nfd_equal),
+		cmocka_unit_test(t_casefold),
+		cmocka_unit_test(t_stripmark),
+		cmocka_unit_test(t_equivalences),
+		cmocka_unit_test(t_barriers),
+		cmocka_unit_test(t_mark_cap),
+		cmocka_unit_test(t_decode),
+		cmocka_unit_test(t_classes),
+		cmocka_unit_test(t_cluster_more),
+		cmocka_unit_test(t_versions),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

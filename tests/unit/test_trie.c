@@ -1,0 +1,295 @@
+/* nertag - unit tests for trie.c.  SPDX-License-Identifier: MIT */
+#include "helpers.h"
+
+static uint32_t
+look(const struct nt_trie *t, const char *k)
+{
+	unsigned char *b = exact(k, strlen(k));
+	uint32_t v = nt_trie_lookup(t, b, strlen(k));
+
+	free(b);
+	return v;
+}
+
+static struct nt_trie *
+build(const char *const *keys)
+{
+	struct nt_trie *t = nt_trie_new();
+	uint32_t v = 1;
+
+	for (; *keys != NULL; keys++, v++)
+		assert_int_equal(nt_trie_add(t, (const unsigned char *)*keys,
+		    strlen(*keys), v), 0);
+	nt_trie_prepare(t);
+	return t;
+}
+
+static void
+t_lookup(void **state)
+{
+	static const char *const keys[] = { "North", "North Korea", "Korea",
+		"No", "Nort", "a", NULL };
+	struct nt_trie *t = build(keys);
+
+	(void)state;
+	assert_int_equal(nt_trie_keys(t), 6);
+	assert_int_equal(look(t, "North"), 1);
+	assert_int_equal(look(t, "North Korea"), 2);
+	assert_int_equal(look(t, "Korea"), 3);
+	assert_int_equal(look(t, "No"), 4);
+	assert_int_equal(look(t, "Nort"), 5);
+	assert_int_equal(look(t, "a"), 6);
+	assert_int_equal(look(t, "N"), 0);
+	assert_int_equal(look(t, "North "), 0);
+	assert_int_equal(look(t, "North Koreas"), 0);
+	assert_int_equal(look(t, ""), 0);
+	assert_int_equal(nt_trie_max_len(t), 11);
+	assert_int_equal(nt_trie_max_value(t), 6);
+	nt_trie_free(t);
+}
+
+static void
+t_step_by_pieces(void **state)
+{
+	static const char *const keys[] = { "abcdef", "abcxyz", "abd", NULL };
+	struct nt_trie *t = build(keys);
+	struct nt_trie_pos p;
+
+	(void)state;
+	nt_trie_start(&p);
+	assert_true(nt_trie_step(t, &p, (const unsigned char *)"ab", 2));
+	assert_int_equal(nt_trie_value(t, &p), 0);
+	assert_true(nt_trie_step(t, &p, (const unsigned char *)"c", 1));
+	assert_true(nt_trie_step(t, &p, (const unsigned char *)"def", 3));
+	assert_int_equal(nt_trie_value(t, &p), 1);
+	assert_false(nt_trie_step(t, &p, (const unsigned char *)"g", 1));
+	nt_trie_start(&p);
+	assert_true(nt_trie_step(t, &p, (const unsigned char *)"abd", 3));
+	assert_int_equal(nt_trie_value(t, &p), 3);
+	nt_trie_start(&p);
+	assert_false(nt_trie_step(t, &p, (const unsigned char *)"abz", 3));
+	nt_trie_free(t);
+}
+
+static void
+t_duplicates_first_wins(void **state)
+{
+	struct nt_trie *t = nt_trie_new();
+
+	(void)state;
+	assert_int_equal(nt_trie_add(t, (const unsigned char *)"Georgia", 7, 5),
+	    0);
+	assert_int_equal(nt_trie_add(t, (const unsigned char *)"Georgia", 7, 2),
+	    0);
+	assert_int_equal(nt_trie_add(t, (const unsigned char *)"Georgi", 6, 9),
+	    0);
+	nt_trie_prepare(t);
+	assert_int_equal(nt_trie_keys(t), 2);
+	assert_int_equal(look(t, "Georgia"), 5);
+	assert_int_equal(look(t, "Georgi"), 9);
+	nt_trie_free(t);
+}
+
+static void
+t_refused(void **state)
+{
+	struct nt_trie *t = nt_trie_new();
+	unsigned char big[NT_TRIE_KEY_MAX + 1];
+
+	(void)state;
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(nt_trie_add(t, big, 0, 1), -1);
+	assert_int_equal(nt_trie_add(t, big, sizeof(big), 1), -1);
+	assert_int_equal(nt_trie_add(t, big, 1, 0), -1);
+	assert_int_equal(nt_trie_add(t, big, NT_TRIE_KEY_MAX, 1), 0);
+	nt_trie_prepare(t);
+	assert_int_equal(nt_trie_add(t, big, 3, 2), -1);	/* frozen */
+	assert_int_equal(nt_trie_lookup(t, big, NT_TRIE_KEY_MAX), 1);
+	nt_trie_free(t);
+}
+
+static void
+t_empty_trie(void **state)
+{
+	struct nt_trie *t = nt_trie_new();
+	unsigned char first[256];
+	size_t i;
+
+	(void)state;
+	nt_trie_prepare(t);
+	assert_int_equal(nt_trie_keys(t), 0);
+	assert_int_equal(look(t, "a"), 0);
+	nt_trie_first_bytes(t, first);
+	for (i = 0; i < 256; i++)
+		assert_int_equal(first[i], 0);
+	nt_trie_free(t);
+	nt_trie_free(NULL);
+}
+
+static void
+t_except(void **state)
+{
+	static const char *const keys[] = { "Nice", "Paris", "Reading", NULL };
+	static const char *const stop[] = { "Reading", "Nic", NULL };
+	struct nt_trie *s = build(stop), *t = nt_trie_new();
+	uint32_t v = 1;
+	const char *const *k;
+
+	(void)state;
+	for (k = keys; *k != NULL; k++, v++)
+		nt_trie_add(t, (const unsigned char *)*k, strlen(*k), v);
+	nt_trie_prepare_except(t, s);
+	assert_int_equal(look(t, "Nice"), 1);
+	assert_int_equal(look(t, "Paris"), 2);
+	assert_int_equal(look(t, "Reading"), 0);
+	assert_int_equal(nt_trie_keys(t), 2);
+	nt_trie_free(t);
+	nt_trie_free(s);
+}
+
+static void
+t_filters(void **state)
+{
+	static const char *const keys[] = { "Kyiv", "New York", "X", ".net",
+		"Zu\xcc\x88rich", "St. Louis", NULL };
+	struct nt_trie *t = build(keys);
+	unsigned char first[256], pairs[8192];
+
+	(void)state;
+	nt_trie_first_bytes(t, first);
+	assert_true(first['K'] && first['N'] && first['X'] && first['.']);
+	assert_false(first['k'] || first['Y']);
+	nt_trie_first_pairs(t, pairs);
+#define PAIR(a, b)	(pairs[(a) * 32 + (b) / 8] & (1 << ((b) % 8)))
+	assert_true(PAIR('K', 'y'));
+	assert_false(PAIR('K', 'i'));
+	assert_true(PAIR('N', 'e'));
+	assert_true(PAIR('X', 'q'));	/* a one-byte key: any second byte */
+	assert_true(PAIR('.', 'n'));
+	/* First words: never a false negative. */
+	assert_true(nt_trie_first_word(t, (const unsigned char *)"Kyiv", 4));
+	assert_true(nt_trie_first_word(t, (const unsigned char *)"New", 3));
+	assert_true(nt_trie_first_word(t, (const unsigned char *)"St", 2));
+	assert_true(nt_trie_first_word(t, (const unsigned char *)"X", 1));
+	nt_trie_free(t);
+}
+
+static void
+t_filter_no_false_negatives(void **state)
+{
+	struct nt_trie *t = nt_trie_new();
+	char k[32];
+	int i, fp = 0;
+
+	(void)state;
+	for (i = 0; i < 5000; i++) {
+		snprintf(k, sizeof(k), "Name%d rest", i * 7);
+		nt_trie_add(t, (const unsigned char *)k, strlen(k),
+		    (uint32_t)i + 1);
+	}
+	nt_trie_prepare(t);
+	for (i = 0; i < 5000; i++) {
+		snprintf(k, sizeof(k), "Name%d", i * 7);
+		assert_true(nt_trie_first_word(t, (const unsigned char *)k,
+		    strlen(k)));
+		snprintf(k, sizeof(k), "Other%d", i);
+		fp += nt_trie_first_word(t, (const unsigned char *)k,
+		    strlen(k));
+	}
+	/* Five bits a word: well under one in four lets through. */
+	assert_true(fp < 1250);
+	nt_trie_free(t);
+}
+
+/* A copy of t's image in an aligned buffer the caller frees. */
+static unsigned char *
+image(const struct nt_trie *t, size_t *n)
+{
+	unsigned char *b;
+
+	*n = nt_trie_image_size(t);
+	b = malloc(*n);
+	assert_non_null(b);
+	nt_trie_image(t, b);
+	return b;
+}
+
+static void
+t_image_round_trip(void **state)
+{
+	static const char *const keys[] = { "North", "North Korea", "Korea",
+		"S\xc3\xa3o Paulo", "Kyiv", "Kiev", NULL };
+	struct nt_trie *t = build(keys), *u;
+	const char *const *k;
+	unsigned char *img;
+	size_t n;
+
+	(void)state;
+	img = image(t, &n);
+	u = nt_trie_from_image(img, n);
+	assert_non_null(u);
+	for (k = keys; *k != NULL; k++)
+		assert_int_equal(look(u, *k), look(t, *k));
+	assert_int_equal(look(u, "Nort"), 0);
+	assert_int_equal(nt_trie_keys(u), nt_trie_keys(t));
+	assert_int_equal(nt_trie_max_len(u), nt_trie_max_len(t));
+	assert_true(nt_trie_first_word(u, (const unsigned char *)"Kyiv", 4));
+	/* A wrong size is refused. */
+	assert_null(nt_trie_from_image(img, n - 4));
+	assert_null(nt_trie_from_image(img, 8));
+	nt_trie_free(u);
+	nt_trie_free(t);
+	free(img);
+}
+
+static void
+t_damaged_images(void **state)
+{
+	static const char *const keys[] = { "North", "North Korea", "Korea",
+		"Norway", "Nordic", "Kyiv", "Kiev", "Kharkiv", NULL };
+	static const char *const probes[] = { "North Korea", "Norway", "Kyiv",
+		"Kh", "Nordics", "Zz", NULL };
+	struct nt_trie *t = build(keys), *u;
+	const char *const *k;
+	unsigned char *img, *bad;
+	size_t n, i;
+	unsigned bit;
+
+	(void)state;
+	img = image(t, &n);
+	/* Every single-bit flip: refused, or walks stay inside the image. */
+	for (i = 0; i < n; i++) {
+		for (bit = 0; bit < 8; bit += 3) {
+			bad = malloc(n);
+			assert_non_null(bad);
+			memcpy(bad, img, n);
+			bad[i] ^= (unsigned char)(1u << bit);
+			u = nt_trie_from_image(bad, n);
+			for (k = probes; u != NULL && *k != NULL; k++)
+				(void)look(u, *k);
+			nt_trie_free(u);
+			free(bad);
+		}
+	}
+	nt_trie_free(t);
+	free(img);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_lookup),
+		cmocka_unit_test(t_step_by_pieces),
+		cmocka_unit_test(t_duplicates_first_wins),
+		cmocka_unit_test(t_refused),
+		cmocka_unit_test(t_empty_trie),
+		cmocka_unit_test(t_except),
+		cmocka_unit_test(t_filters),
+		cmocka_unit_test(t_filter_no_false_negatives),
+		cmocka_unit_test(t_image_round_trip),
+		cmocka_unit_test(t_damaged_images),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
