@@ -21,7 +21,7 @@
  *	trie		nt_trie_image()
  *
  * Four bytes an entry besides its ID keep an index under 64 bytes a name.
- * The checksum covers everything after the header.  A file that is
+ * The checksum covers the whole file, its own field taken as zero.  A file that is
  * truncated, damaged, foreign, of another version or byte order, or built
  * with other normalisation flags is refused with a message, never used.
  */
@@ -374,13 +374,21 @@ sum_end(const struct sum *s)
 	return h;
 }
 
+/*
+ * The checksum of an index image of n bytes: its header, with the checksum
+ * field taken as zero, then everything after it.
+ */
 static uint64_t
 checksum(const unsigned char *p, size_t n)
 {
+	struct header h;
 	struct sum s;
 
+	memcpy(&h, p, sizeof(h));
+	h.checksum = 0;
 	sum_init(&s);
-	sum_add(&s, p, n);
+	sum_add(&s, (const unsigned char *)&h, sizeof(h));
+	sum_add(&s, p + sizeof(h), n - sizeof(h));
 	return sum_end(&s);
 }
 
@@ -424,7 +432,7 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 		if (h.off[k] < sizeof(h) || h.off[k] % 32 != 0 ||
 		    h.len[k] > n || h.off[k] > n - h.len[k])
 			goto corrupt;
-	if (checksum(p + sizeof(h), n - sizeof(h)) != h.checksum)
+	if (h.pad != 0 || checksum(p, n) != h.checksum)
 		goto corrupt;
 	if (h.flags != flags) {
 		nt_error_set(e, path, 0, "index built with %s%s, but "
@@ -706,10 +714,15 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	sect[4] = trie;
 	h.len[4] = nt_trie_image_size(l->trie);
 	pos = sizeof(h);
-	sum_init(&sum);
 	for (i = 0; i < NSECT; i++) {
 		h.off[i] = pos;
 		pos += pad32((size_t)h.len[i]);
+	}
+	h.filelen = pos;
+	/* The header first, its checksum field zero, as checksum() sees it. */
+	sum_init(&sum);
+	sum_add(&sum, (const unsigned char *)&h, sizeof(h));
+	for (i = 0; i < NSECT; i++) {
 		sum_add(&sum, sect[i], (size_t)h.len[i] & ~(size_t)31);
 		/* The section's tail and padding, as one 32-byte piece. */
 		if (h.len[i] % 32 != 0) {
@@ -720,7 +733,6 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 			sum_add(&sum, last, 32);
 		}
 	}
-	h.filelen = pos;
 	h.checksum = sum_end(&sum);
 
 	tmp = xmalloc(strlen(path) + 16);

@@ -1,0 +1,249 @@
+/* nertag - unit tests for lexicon.c.  SPDX-License-Identifier: MIT */
+#include <sys/stat.h>
+
+#include "helpers.h"
+
+static char dir[64];
+
+/* Write a file in the test folder; returns its path (static buffer). */
+static const char *
+put(const char *name, const char *text)
+{
+	static char path[2][256];
+	static int k;
+	FILE *f;
+
+	k = !k;
+	snprintf(path[k], sizeof(path[k]), "%s/%s", dir, name);
+	f = fopen(path[k], "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path[k];
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/nertag-unit-lex.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* "LABEL:ID" of the name in layer 0..n, or "-". */
+static const char *
+find(const struct nt_lexicon *x, const char *name, unsigned flags)
+{
+	static char out[256];
+	struct nt_lex_entry e;
+	unsigned char *k;
+	size_t n, i;
+	uint32_t v;
+
+	k = nt_norm_string((const unsigned char *)name, strlen(name), flags,
+	    &n);
+	for (i = 0; i < nt_lex_layers(x); i++) {
+		v = nt_trie_lookup(nt_lex_trie(x, i), k, n);
+		if (v != 0) {
+			nt_lex_entry(x, i, v, &e);
+			snprintf(out, sizeof(out), "%s:%.*s", e.label,
+			    (int)e.idlen, e.id);
+			free(k);
+			return out;
+		}
+	}
+	free(k);
+	return "-";
+}
+
+static void
+t_folder(void **state)
+{
+	struct nt_lexicon *x = nt_lex_new(0);
+	struct nt_error e;
+	char sub[128];
+
+	(void)state;
+	snprintf(sub, sizeof(sub), "%s/f", dir);
+	mkdir(sub, 0755);
+	put("f/LOC.txt", "Kyiv\nKiev\tKyiv\nGeorgia\nReading\n");
+	put("f/PER.txt", "# label: PERSON\nGeorgia\tQ1\nEmmanuel Macron\n");
+	put("f/stop.exclude", "Reading\n");
+	put("f/SOURCES.md", "not a gazetteer\n");
+	assert_int_equal(nt_lex_gazetteer(x, sub, NULL, &e), 0);
+	assert_int_equal(nt_lex_prepare(x, &e), 0);
+	assert_int_equal(nt_lex_layers(x), 1);
+	assert_string_equal(find(x, "Kiev", 0), "LOC:Kyiv");
+	assert_string_equal(find(x, "Kyiv", 0), "LOC:Kyiv");
+	/* The first file wins a name both have. */
+	assert_string_equal(find(x, "Georgia", 0), "LOC:Georgia");
+	assert_string_equal(find(x, "Emmanuel  Macron", 0),
+	    "PERSON:Emmanuel Macron");
+	assert_string_equal(find(x, "Reading", 0), "-");
+	assert_int_equal(nt_lex_labels(x), 2);
+	assert_int_equal(nt_lex_names(x), 4);
+	assert_null(nt_lex_veto(x));
+	nt_lex_free(x);
+}
+
+static void
+t_label_override_and_errors(void **state)
+{
+	struct nt_lexicon *x = nt_lex_new(NT_NORM_CASEFOLD);
+	struct nt_error e;
+	const char *p;
+
+	(void)state;
+	p = put("names.txt", "Paris\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, "CITY", &e), 0);
+	assert_int_equal(nt_lex_prepare(x, &e), 0);
+	assert_string_equal(find(x, "PARIS", NT_NORM_CASEFOLD), "CITY:Paris");
+	nt_lex_free(x);
+
+	x = nt_lex_new(0);
+	p = put("bad.txt", "ok\n  \xe2\x80\x99  \n");	/* fine: an apostrophe */
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
+	p = put("empty-entry.txt", "ok\n\xc2\xa0\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), -1);
+	assert_int_equal(e.line, 2);
+	assert_string_equal(e.reason, "entry is empty after normalisation");
+	nt_lex_free(x);
+
+	x = nt_lex_new(0);
+	p = put("none.txt", "# nothing\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), -1);
+	assert_string_equal(e.reason, "no entries");
+	p = put("9bad.txt", "x\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), -1);
+	assert_true(strstr(e.reason, "invalid label") != NULL);
+	nt_lex_free(x);
+
+	x = nt_lex_new(0);
+	assert_int_equal(nt_lex_prepare(x, &e), -1);
+	assert_string_equal(e.reason, "no gazetteers");
+	nt_lex_free(x);
+	nt_lex_free(NULL);
+}
+
+static void
+t_index_round_trip(void **state)
+{
+	struct nt_lexicon *x = nt_lex_new(0), *y;
+	struct nt_error e;
+	char idx[256];
+	const char *p;
+
+	(void)state;
+	p = put("LOC.txt", "Kyiv\nKiev\tKyiv\nS\xc3\xa3o Paulo\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
+	p = put("ORG.txt", "United Nations\nUN\tUnited Nations\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
+	assert_int_equal(nt_lex_prepare(x, &e), 0);
+	snprintf(idx, sizeof(idx), "%s/x.ntx", dir);
+	assert_int_equal(nt_lex_write_index(x, idx, &e), 0);
+
+	y = nt_lex_new(0);
+	assert_int_equal(nt_lex_index(y, idx, &e), 0);
+	assert_int_equal(nt_lex_prepare(y, &e), 0);
+	assert_string_equal(find(y, "Kiev", 0), "LOC:Kyiv");
+	assert_string_equal(find(y, "S\xc3\xa3o Paulo", 0),
+	    "LOC:S\xc3\xa3o Paulo");
+	assert_string_equal(find(y, "UN", 0), "ORG:United Nations");
+	assert_string_equal(find(y, "Paris", 0), "-");
+	assert_int_equal(nt_lex_names(y), nt_lex_names(x));
+	/* An index cannot be compiled again from an index. */
+	assert_int_equal(nt_lex_write_index(y, idx, &e), -1);
+	nt_lex_free(y);
+
+	/* Other flags are refused, with a reason that says so. */
+	y = nt_lex_new(NT_NORM_CASEFOLD);
+	assert_int_equal(nt_lex_index(y, idx, &e), -1);
+	assert_true(strstr(e.reason, "compile it with the same") != NULL);
+	nt_lex_free(y);
+
+	/* A stop list next to an index becomes a veto. */
+	y = nt_lex_new(0);
+	p = put("stop.exclude", "Kiev\n");
+	assert_int_equal(nt_lex_exclude(y, p, &e), 0);
+	assert_int_equal(nt_lex_index(y, idx, &e), 0);
+	assert_int_equal(nt_lex_prepare(y, &e), 0);
+	assert_non_null(nt_lex_veto(y));
+	nt_lex_free(y);
+	nt_lex_free(x);
+}
+
+static void
+t_damaged_index(void **state)
+{
+	struct nt_lexicon *x = nt_lex_new(0), *y;
+	struct nt_error e;
+	char idx[256], bad[256];
+	unsigned char *img;
+	size_t n, i;
+	FILE *f;
+	const char *p;
+
+	(void)state;
+	p = put("LOC.txt", "Kyiv\nKiev\tKyiv\nNorth Korea\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
+	assert_int_equal(nt_lex_prepare(x, &e), 0);
+	snprintf(idx, sizeof(idx), "%s/d.ntx", dir);
+	assert_int_equal(nt_lex_write_index(x, idx, &e), 0);
+	nt_lex_free(x);
+
+	f = fopen(idx, "rb");
+	assert_non_null(f);
+	img = malloc(1 << 16);
+	n = fread(img, 1, 1 << 16, f);
+	fclose(f);
+	assert_true(n > 128);
+	assert_int_equal(nt_lex_check_image(img, n, 0, &e), 0);
+	/* Every truncation and every flipped byte is refused. */
+	for (i = 0; i < n; i += 7)
+		assert_int_equal(nt_lex_check_image(img, i, 0, &e), -1);
+	for (i = 0; i < n; i++) {
+		img[i] ^= 0x20;
+		assert_int_equal(nt_lex_check_image(img, n, 0, &e), -1);
+		img[i] ^= 0x20;
+	}
+	/* And from a file, with a message naming it. */
+	snprintf(bad, sizeof(bad), "%s/trunc.ntx", dir);
+	f = fopen(bad, "wb");
+	fwrite(img, 1, n - 40, f);
+	fclose(f);
+	y = nt_lex_new(0);
+	assert_int_equal(nt_lex_index(y, bad, &e), -1);
+	assert_string_equal(e.path, bad);
+	assert_true(strstr(e.reason, "truncated") != NULL);
+	p = put("foreign.ntx", "this is not an index at all, just some text "
+	    "long enough to pass the size test ................................"
+	    "..................................................................");
+	assert_int_equal(nt_lex_index(y, p, &e), -1);
+	assert_string_equal(e.reason, "not a nertag index");
+	nt_lex_free(y);
+	free(img);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_folder),
+		cmocka_unit_test(t_label_override_and_errors),
+		cmocka_unit_test(t_index_round_trip),
+		cmocka_unit_test(t_damaged_index),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
