@@ -1,0 +1,141 @@
+/*
+ * common.h - shared by the libFuzzer targets: turning fuzz input into a
+ * small gazetteer and a text, and collecting a matcher's spans.
+ */
+#ifndef NERTAG_FUZZ_COMMON_H
+#define NERTAG_FUZZ_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+#include "normalize.h"
+#include "trie.h"
+
+#define MAXNAMES	16
+#define MAXTEXT		400
+#define MAXSPANS	256
+
+/* A gazetteer made from fuzz input: the names the normaliser accepts. */
+struct fz_gaz {
+	char *name[MAXNAMES];	/* NUL-terminated copies */
+	size_t n;
+	struct nt_trie *trie;
+};
+
+/*
+ * Split data at its first 0x01 byte: before it, names one a line; after
+ * it, the text (*text, *ntext).  Returns 0, or -1 if there is no 0x01.
+ */
+static int
+fz_split(const uint8_t *data, size_t size, unsigned flags, struct fz_gaz *g,
+    const uint8_t **text, size_t *ntext)
+{
+	const uint8_t *sep = memchr(data, 0x01, size), *p, *nl, *end;
+	unsigned char *k;
+	size_t kl;
+
+	memset(g, 0, sizeof(*g));
+	if (sep == NULL)
+		return -1;
+	g->trie = nt_trie_new();
+	for (p = data, end = sep; p < end && g->n < MAXNAMES; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		k = nt_norm_string(p, (size_t)(nl - p), flags & 3, &kl);
+		if (k != NULL && kl > 0 && kl <= NT_TRIE_KEY_MAX &&
+		    memchr(p, '\0', (size_t)(nl - p)) == NULL) {
+			g->name[g->n] = malloc((size_t)(nl - p) + 1);
+			memcpy(g->name[g->n], p, (size_t)(nl - p));
+			g->name[g->n][nl - p] = '\0';
+			g->n++;
+			nt_trie_add(g->trie, k, kl, (uint32_t)g->n);
+		}
+		free(k);
+		if (nl == end)
+			break;
+	}
+	nt_trie_prepare(g->trie);
+	*text = sep + 1;
+	*ntext = size - (size_t)(sep + 1 - data);
+	if (*ntext > MAXTEXT)
+		*ntext = MAXTEXT;
+	return 0;
+}
+
+static void
+fz_free(struct fz_gaz *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		free(g->name[i]);
+	nt_trie_free(g->trie);
+}
+
+/* What a matcher run gave. */
+struct fz_run {
+	unsigned char out[MAXTEXT];
+	size_t len;
+	struct nt_span span[MAXSPANS];
+	size_t nspan;
+};
+
+static void
+fz_text(void *ctx, const unsigned char *p, size_t n)
+{
+	struct fz_run *r = ctx;
+
+	if (r->len + n > sizeof(r->out))
+		abort();
+	memcpy(r->out + r->len, p, n);
+	r->len += n;
+}
+
+static void
+fz_span(void *ctx, const unsigned char *p, size_t n, const struct nt_span *s)
+{
+	struct fz_run *r = ctx;
+
+	if (r->nspan == MAXSPANS || s->start != r->len ||
+	    s->end - s->start != n)
+		abort();
+	r->span[r->nspan++] = *s;
+	fz_text(ctx, p, n);
+}
+
+/* Run the stream matcher over text, in pieces of piece bytes. */
+static void
+fz_match(const struct fz_gaz *g, unsigned flags, size_t block, size_t piece,
+    const uint8_t *text, size_t n, struct fz_run *r)
+{
+	const struct nt_trie *tries[1] = { g->trie };
+	struct nt_match_config cfg;
+	struct nt_matcher *m;
+	size_t i, k;
+
+	memset(r, 0, sizeof(*r));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.tries = tries;
+	cfg.ntries = 1;
+	cfg.flags = flags;
+	cfg.block = block;
+	cfg.text = fz_text;
+	cfg.span = fz_span;
+	cfg.ctx = r;
+	m = nt_match_new(&cfg);
+	for (i = 0; i < n; i += k) {
+		k = n - i < piece ? n - i : piece;
+		nt_match_feed(m, text + i, k);
+	}
+	nt_match_finish(m);
+	nt_match_free(m);
+	/* Every byte passes through, once, in order. */
+	if (r->len != n || (n > 0 && memcmp(r->out, text, n) != 0))
+		abort();
+}
+
+#endif

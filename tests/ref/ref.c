@@ -1,0 +1,252 @@
+/* nertag - tests/ref/ref.c.  SPDX-License-Identifier: MIT */
+/*
+ * The reference matcher: nertag's documented rules, written as plainly as
+ * possible and checked against the real matcher by the fuzzer.
+ *
+ *  1. Decode the text into characters; an invalid byte or NUL is a barrier
+ *     character (and so is a line feed under REF_LINES).
+ *  2. A run of white space longer than 128 bytes is made of barriers; so is
+ *     a character followed by more than 30 combining marks, with its marks.
+ *  3. A match is a range of whole characters [s, e) with no barrier in it,
+ *     not starting or ending with white space, not preceded and not
+ *     followed by a word character, whose normal form equals a name's.  The normal form of a string: white-space runs to
+ *     one space (trimmed at the ends), apostrophes to ', dashes to -, then
+ *     utf8proc_map() with decomposition, and case folding or mark removal
+ *     as asked.
+ *  4. Leftmost-longest: the first start with a match takes its longest;
+ *     the search goes on after it.
+ *
+ * Quadratic, and fine for the short texts the fuzzer makes.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "ref.h"
+
+struct ch {
+	int32_t cp;		/* -1: a barrier */
+	size_t off, len;	/* bytes in the text */
+	int word;
+};
+
+static int
+is_apos(int32_t c)
+{
+	return c == 0x2019 || c == 0x2018 || c == 0x02BC || c == 0x201B ||
+	    c == 0x2032 || c == 0xFF07;
+}
+
+static int
+is_space(int32_t c)
+{
+	utf8proc_category_t k;
+
+	if (c == ' ' || (c >= 9 && c <= 13) || c == 0x85)
+		return 1;
+	k = utf8proc_category(c);
+	return k == UTF8PROC_CATEGORY_ZS || k == UTF8PROC_CATEGORY_ZL ||
+	    k == UTF8PROC_CATEGORY_ZP;
+}
+
+static int
+is_mark(int32_t c)
+{
+	utf8proc_category_t k = utf8proc_category(c);
+
+	return k == UTF8PROC_CATEGORY_MN || k == UTF8PROC_CATEGORY_MC ||
+	    k == UTF8PROC_CATEGORY_ME;
+}
+
+static int
+is_word(int32_t c)
+{
+	if (c < 0 || is_apos(c))
+		return 0;
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO: case UTF8PROC_CATEGORY_PC:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Decode the text; barriers per rules 1 and 2.  Returns the count. */
+static size_t
+decode(const unsigned char *t, size_t n, unsigned flags, struct ch *c)
+{
+	size_t i = 0, k = 0, j, bytes, m;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t r;
+
+	while (i < n) {
+		r = utf8proc_iterate(t + i, (utf8proc_ssize_t)(n - i), &cp);
+		c[k].off = i;
+		if (r < 1 || cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) {
+			c[k].cp = -1;
+			c[k].len = 1;
+		} else {
+			c[k].cp = cp;
+			c[k].len = (size_t)r;
+		}
+		if (c[k].cp == '\n' && (flags & REF_LINES))
+			c[k].cp = -1;
+		c[k].word = is_word(c[k].cp);
+		i += c[k].len;
+		k++;
+	}
+	/* White-space runs over the cap. */
+	for (i = 0; i < k; i = j) {
+		j = i + 1;
+		if (c[i].cp < 0 || !is_space(c[i].cp))
+			continue;
+		bytes = c[i].len;
+		while (j < k && c[j].cp >= 0 && is_space(c[j].cp)) {
+			bytes += c[j].len;
+			j++;
+		}
+		if (bytes > 128)
+			for (m = i; m < j; m++)
+				c[m].cp = -1;
+	}
+	/* A character with more than 30 marks after it. */
+	for (i = 0; i < k; i = j) {
+		j = i + 1;
+		if (c[i].cp < 0 || is_space(c[i].cp))
+			continue;
+		while (j < k && c[j].cp >= 0 && is_mark(c[j].cp))
+			j++;
+		if (j - i - 1 > 30)
+			for (m = i; m < j; m++)
+				c[m].cp = -1;
+	}
+	return k;
+}
+
+/*
+ * The normal form of code points cps[0..n), malloc'ed, or NULL if it holds
+ * a barrier or is empty.
+ */
+static char *
+normal(const int32_t *cps, size_t n, unsigned flags)
+{
+	unsigned char *s = malloc(n * 4 + 1), *out = NULL;
+	size_t i, len = 0;
+	int space = 0, opt;
+
+	for (i = 0; i < n; i++) {
+		int32_t c = cps[i];
+
+		if (c < 0) {
+			free(s);
+			return NULL;
+		}
+		if (is_space(c)) {
+			space = len > 0;
+			continue;
+		}
+		if (space)
+			s[len++] = ' ';
+		space = 0;
+		if (is_apos(c))
+			c = '\'';
+		else if (c == 0x2212 ||
+		    utf8proc_category(c) == UTF8PROC_CATEGORY_PD)
+			c = '-';
+		len += (size_t)utf8proc_encode_char(c, s + len);
+	}
+	s[len] = '\0';
+	if (len == 0) {
+		free(s);
+		return NULL;
+	}
+	opt = UTF8PROC_DECOMPOSE;
+	if (flags & REF_CASEFOLD)
+		opt |= UTF8PROC_CASEFOLD;
+	if (flags & REF_STRIPMARK)
+		opt |= UTF8PROC_STRIPMARK;
+	if (utf8proc_map(s, (utf8proc_ssize_t)len, &out,
+	    (utf8proc_option_t)opt) < 0)
+		out = NULL;
+	free(s);
+	if (out != NULL && out[0] == '\0') {
+		free(out);
+		out = NULL;
+	}
+	return (char *)out;
+}
+
+size_t
+ref_match(const char *const *names, size_t nnames, const unsigned char *text,
+    size_t n, unsigned flags, struct ref_span *out, size_t max)
+{
+	struct ch *c = malloc((n + 1) * sizeof(*c));
+	int32_t *cps = malloc((n + 1) * sizeof(*cps)), cp;
+	char **norm = calloc(nnames + 1, sizeof(*norm)), *cand;
+	size_t k, s, e, i, j, count = 0, best, bestname = 0;
+	utf8proc_ssize_t r;
+
+	for (i = 0; i < nnames; i++) {
+		/* A name: its code points, or nothing if not valid UTF-8. */
+		int32_t *ncp;
+		size_t nn = 0, L = strlen(names[i]);
+
+		ncp = malloc((L + 1) * sizeof(*ncp));
+		for (j = 0; j < L; j += (size_t)r) {
+			r = utf8proc_iterate((const unsigned char *)names[i] + j,
+			    (utf8proc_ssize_t)(L - j), &cp);
+			if (r < 1)
+				break;
+			ncp[nn++] = cp;
+		}
+		norm[i] = j == L ? normal(ncp, nn, flags & ~REF_LINES) : NULL;
+		free(ncp);
+	}
+	k = decode(text, n, flags, c);
+	for (s = 0; s < k && count < max; s++) {
+		/* Names are trimmed: none starts or ends with white space. */
+		if ((s > 0 && c[s - 1].word) || c[s].cp < 0 ||
+		    is_space(c[s].cp))
+			continue;
+		best = 0;
+		for (e = s + 1; e <= k; e++) {
+			if (c[e - 1].cp < 0)
+				break;
+			if ((e < k && c[e].word) || is_space(c[e - 1].cp))
+				continue;
+			for (i = s; i < e; i++)
+				cps[i - s] = c[i].cp;
+			if ((cand = normal(cps, e - s, flags)) == NULL)
+				continue;
+			for (i = 0; i < nnames; i++)
+				if (norm[i] != NULL &&
+				    strcmp(norm[i], cand) == 0)
+					break;
+			if (i < nnames) {
+				best = e;
+				bestname = i;
+			}
+			free(cand);
+		}
+		if (best == 0)
+			continue;
+		out[count].start = c[s].off;
+		out[count].end = c[best - 1].off + c[best - 1].len;
+		out[count].name = bestname;
+		count++;
+		s = best - 1;
+	}
+	for (i = 0; i < nnames; i++)
+		free(norm[i]);
+	free(norm);
+	free(cps);
+	free(c);
+	return count;
+}
