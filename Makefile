@@ -109,11 +109,13 @@ gazetteers:
 	tools/gen-gazetteers
 
 # Fault injection: a build whose Nth allocation fails (NERTAG_FAIL_ALLOC=N).
-$(BUILD)/nertag-faults: src/*.c $(HDR)
+# (Named nertag, in a folder of its own, so that its messages read so.)
+$(BUILD)/faults/nertag: src/*.c $(HDR)
+	mkdir -p $(BUILD)/faults
 	$(CC) $(ALLCFLAGS) -DNT_FAULT_INJECT -DNT_DATADIR='"$(CURDIR)/gazetteers"' \
 	    -o $@ src/*.c $(UTF8PROC_LIBS)
-check-faults: $(BUILD)/nertag-faults
-	NERTAG=$(CURDIR)/$(BUILD)/nertag-faults sh tests/run-faults.sh
+check-faults: $(BUILD)/faults/nertag
+	NERTAG=$(CURDIR)/$(BUILD)/faults/nertag sh tests/run-faults.sh
 
 # libFuzzer targets (clang): make fuzz FUZZ_SECONDS=60
 FUZZ_SECONDS = 10
