@@ -75,8 +75,13 @@ $(BUILD)/test_%: tests/unit/test_%.c $(OBJ) tests/unit/helpers.h
 # sanitizers and valgrind, then each fuzzer briefly.
 check: check-unit check-golden check-e2e check-peer check-faults lint-man
 	$(MAKE) asan
+	$(MAKE) check-clang
 	$(MAKE) valgrind
 	$(MAKE) fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+
+# Warning-free with clang too, and its build passes the unit tests.
+check-clang:
+	$(MAKE) BUILD=build-clang CC=clang WERROR=1 check-unit
 CHECK_FUZZ_SECONDS = 8
 
 check-unit: $(UNITS:%=$(BUILD)/test_%)
@@ -97,7 +102,7 @@ lint-man:
 
 # The whole suite again under AddressSanitizer and UBSan.
 asan:
-	$(MAKE) BUILD=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	$(MAKE) BUILD=build-asan WERROR=1 CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	    LDFLAGS='-fsanitize=address,undefined' check-unit check-golden check-peer
 
 valgrind: all $(UNITS:%=$(BUILD)/test_%)
@@ -135,5 +140,5 @@ uninstall:
 clean:
 	rm -rf build build-* gazetteers/*.ntx
 
-.PHONY: all check check-unit check-golden check-e2e check-peer check-faults lint-man asan valgrind \
+.PHONY: all check check-unit check-golden check-e2e check-peer check-faults lint-man asan valgrind check-clang \
 	gazetteers install uninstall clean FORCE

@@ -17,7 +17,7 @@ struct nt_error {
 
 /* Fill *e; a helper for every module that reports file errors. */
 void	nt_error_set(struct nt_error *e, const char *path, unsigned long line,
-	    const char *fmt, ...);
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
  * Called for each entry: name and id point into the file's buffer and are
