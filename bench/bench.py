@@ -351,6 +351,12 @@ def measure_parallel(opt, have_nertag, res_dir):
             for j in (1, 2):
                 cmds.append((f"parallel -j{j} nertag -r",
                              f"parallel --pipe --keep-order -j {j} {nt}"))
+            # --pipepart reads the file itself at block offsets: parallel's
+            # fastest way to split input, for comparison.
+            for j in (1, 2):
+                cmds.append((f"parallel --pipepart --block 10M -j{j} nertag -r",
+                             f"parallel --pipepart -a {q(rin)} --block 10M "
+                             f"--keep-order -j {j} {nt}"))
     for name, cmd in cmds:
         rr = []
         for _ in range(3):
