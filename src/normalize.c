@@ -329,27 +329,33 @@ nt_norm_string(const unsigned char *s, size_t n, unsigned flags,
 {
 	struct nt_cluster c;
 	unsigned char *out;
-	size_t pos, len, cap;
-	int space;
+	size_t pos, len, cap, spaces;
 
 	cap = n * 4 + 16;
 	out = xmalloc(cap);
 	len = 0;
-	space = 0;
+	spaces = 0;
 	for (pos = 0; pos < n; pos += c.srclen) {
 		nt_norm_cluster(s + pos, n - pos, 1, flags, &c);
 		if (c.kind == NT_CLUSTER_BARRIER) {
 			free(out);
 			return NULL;
 		}
+		/*
+		 * Each white-space run is a space, as the matcher sees text;
+		 * runs before the first byte and after the last are dropped,
+		 * even where a stripped mark stands between them and it.
+		 */
 		if (c.kind == NT_CLUSTER_SPACE) {
-			space = len > 0;
+			spaces += len > 0;
 			continue;
 		}
-		xgrow(&out, &cap, len + c.len + 1, 1);
-		if (space)
-			out[len++] = ' ';
-		space = 0;
+		if (c.len == 0)
+			continue;
+		xgrow(&out, &cap, len + spaces + c.len + 1, 1);
+		memset(out + len, ' ', spaces);
+		len += spaces;
+		spaces = 0;
 		memcpy(out + len, c.out, c.len);
 		len += c.len;
 	}

@@ -132,10 +132,11 @@ decode(const unsigned char *t, size_t n, unsigned flags, struct ch *c)
 
 /*
  * The normal form of code points cps[0..n), malloc'ed, or NULL if it holds
- * a barrier or is empty.
+ * a barrier or is empty.  A name (trim) loses white space at its ends; text
+ * that starts or ends with white space after marks are stripped gives NULL.
  */
 static char *
-normal(const int32_t *cps, size_t n, unsigned flags)
+normal(const int32_t *cps, size_t n, unsigned flags, int trim)
 {
 	unsigned char *s = malloc(n * 4 + 1), *out = NULL;
 	size_t i, len = 0;
@@ -176,6 +177,22 @@ normal(const int32_t *cps, size_t n, unsigned flags)
 	    (utf8proc_option_t)opt) < 0)
 		out = NULL;
 	free(s);
+	if (out != NULL && trim) {
+		/* A name: white space at its ends is dropped. */
+		size_t a = 0, z = strlen((char *)out);
+
+		while (out[a] == ' ')
+			a++;
+		while (z > a && out[z - 1] == ' ')
+			z--;
+		memmove(out, out + a, z - a);
+		out[z - a] = '\0';
+	} else if (out != NULL && (out[0] == ' ' ||
+	    (out[0] != '\0' && out[strlen((char *)out) - 1] == ' '))) {
+		/* Text: a match neither starts nor ends with white space. */
+		free(out);
+		out = NULL;
+	}
 	if (out != NULL && out[0] == '\0') {
 		free(out);
 		out = NULL;
@@ -206,7 +223,7 @@ ref_match(const char *const *names, size_t nnames, const unsigned char *text,
 				break;
 			ncp[nn++] = cp;
 		}
-		norm[i] = j == L ? normal(ncp, nn, flags & ~REF_LINES) : NULL;
+		norm[i] = j == L ? normal(ncp, nn, flags & ~REF_LINES, 1) : NULL;
 		free(ncp);
 	}
 	k = decode(text, n, flags, c);
@@ -223,7 +240,7 @@ ref_match(const char *const *names, size_t nnames, const unsigned char *text,
 				continue;
 			for (i = s; i < e; i++)
 				cps[i - s] = c[i].cp;
-			if ((cand = normal(cps, e - s, flags)) == NULL)
+			if ((cand = normal(cps, e - s, flags, 0)) == NULL)
 				continue;
 			for (i = 0; i < nnames; i++)
 				if (norm[i] != NULL &&
