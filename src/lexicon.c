@@ -235,6 +235,13 @@ add_file(struct nt_lexicon *x, const char *path, const char *label,
 	 * The label is known only once the declaration has been read; entries
 	 * are labelled with a placeholder and fixed up afterwards.
 	 */
+	if (a.l != NULL) {
+		/* A line is rarely under 8 bytes: room for all, copied once. */
+		nt_trie_reserve(a.l->trie, a.l->nent + n / 8, n + n / 4);
+		xgrow(&a.l->ownids, &a.l->idscap, a.l->nids + n, 1);
+		xgrow(&a.l->ownidend, &a.l->entcap, a.l->nent + n / 8,
+		    sizeof(*a.l->ownidend));
+	}
 	count = nt_gaz_parse(buf, n, path, add_entry, &a, &decl, e);
 	free(buf);
 	if (count == -1)

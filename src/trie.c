@@ -163,29 +163,19 @@ bloom_bits(uint64_t h)
 }
 
 /*
- * Build the first-word filter over the sorted keys rec[0..n): five bits a
- * distinct first word, which keeps it to a fraction of a byte a name and
- * lets through about one word in ten that no key begins with.
+ * Build the first-word filter over the keys rec[0..n): five bits a key,
+ * which keeps it to a fraction of a byte a name and lets through about one
+ * word in ten that no key begins with.  Sized by keys rather than distinct
+ * first words, so that the keys are read once.
  */
 static void
 build_bloom(struct nt_trie *t, const struct rec *rec, size_t n)
 {
 	unsigned char *bloom;
 	uint64_t w, h;
-	size_t i, k, cnt = 0, pk = 0, nw;
-	const unsigned char *pw = NULL;
+	size_t i, k, nw;
 
-	for (i = 0; i < n; i++) {
-		k = first_word(rec[i].k.p, rec[i].len);
-		if (k > 0 && (pw == NULL || k != pk ||
-		    memcmp(pw, rec[i].k.p, k) != 0))
-			cnt++;
-		if (k > 0) {
-			pw = rec[i].k.p;
-			pk = k;
-		}
-	}
-	nw = (5 * cnt + 63) / 64;
+	nw = (5 * n + 63) / 64;
 	if (nw == 0)
 		nw = 1;
 	bloom = xcalloc(nw, 8);
@@ -233,6 +223,15 @@ fill_root(struct nt_trie *t)
 }
 
 void
+nt_trie_reserve(struct nt_trie *t, size_t keys, size_t bytes)
+{
+	if (t->prepared)
+		return;
+	xgrow(&t->keybuf, &t->keycap, bytes, 1);
+	xgrow(&t->rec, &t->reccap, keys, sizeof(*t->rec));
+}
+
+void
 nt_trie_prepare(struct nt_trie *t)
 {
 	nt_trie_prepare_except(t, NULL);
@@ -269,6 +268,26 @@ nt_trie_prepare_except(struct nt_trie *t, const struct nt_trie *except)
 		rec[j++] = rec[i];
 	}
 	t->nkeys = (uint32_t)j;
+	/*
+	 * Copy the keys into sorted order, so that the passes below read
+	 * memory in sequence instead of jumping about keybuf.
+	 */
+	{
+		size_t total = 0, o = 0;
+		unsigned char *sorted;
+
+		for (i = 0; i < j; i++)
+			total += rec[i].len;
+		sorted = xmalloc(total + 1);
+		for (i = 0; i < j; i++) {
+			memcpy(sorted + o, rec[i].k.p, rec[i].len);
+			rec[i].k.p = sorted + o;
+			o += rec[i].len;
+		}
+		free(t->keybuf);
+		t->keybuf = sorted;
+		kb = sorted;
+	}
 	t->maxlen = 0;
 	for (i = 0; i < j; i++)
 		if (rec[i].len > t->maxlen)

@@ -33,6 +33,9 @@ struct nt_trie *nt_trie_new(void);
 int	nt_trie_add(struct nt_trie *t, const unsigned char *key, size_t len,
 	    uint32_t value);
 
+/* Make room for about keys more keys of bytes in all: a hint, to copy less. */
+void	nt_trie_reserve(struct nt_trie *t, size_t keys, size_t bytes);
+
 /*
  * Freeze the trie and build its arrays; after this only walks, lookups and
  * nt_trie_image() are allowed.
