@@ -16,7 +16,7 @@
 
 #define MAXNAMES	16
 #define MAXTEXT		400
-#define MAXSPANS	256
+#define MAXSPANS	MAXTEXT	/* a span has at least one byte */
 
 /* A gazetteer made from fuzz input: the names the normaliser accepts. */
 struct fz_gaz {
