@@ -192,4 +192,61 @@ temp_file(const void *p, size_t n)
 	return path;
 }
 
+/*
+ * Match input (n bytes) fed as two pieces, [0, k) and [k, n), each from an
+ * exactly sized buffer, for every k, through a window of block bytes; the
+ * spans must be want every time (and the bytes the input, as always).
+ */
+HELPER void
+expect_spans_split(const char *const *names, unsigned flags,
+    const void *input, size_t n, size_t block, const char *want)
+{
+	struct nt_trie *t = make_trie(names, flags);
+	const struct nt_trie *tries[1] = { t };
+	struct nt_match_config cfg;
+	struct nt_matcher *m;
+	struct collect c;
+	unsigned char *a, *b;
+	size_t k;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.tries = tries;
+	cfg.ntries = 1;
+	cfg.flags = flags;
+	cfg.block = block;
+	cfg.text = collect_text;
+	cfg.span = collect_span;
+	cfg.ctx = &c;
+	for (k = 0; k <= n; k++) {
+		memset(&c, 0, sizeof(c));
+		a = exact(input, k);
+		b = exact((const unsigned char *)input + k, n - k);
+		m = nt_match_new(&cfg);
+		nt_match_feed(m, a, k);
+		nt_match_feed(m, b, n - k);
+		nt_match_finish(m);
+		nt_match_free(m);
+		assert_int_equal(c.len, n);
+		if (n > 0)
+			assert_memory_equal(c.all, input, n);
+		if (strcmp(spans_str(&c), want) != 0)
+			fail_msg("split at %zu, block %zu: got \"%s\", want "
+			    "\"%s\"", k, block, spans_str(&c), want);
+		free(c.all);
+		free(a);
+		free(b);
+	}
+	nt_trie_free(t);
+}
+
+/* The same for a string literal, with blocks 1, 2, 7 and the default. */
+#define EXPECT_SPLIT(names, flags, lit, want)	do {			\
+	static const size_t blocks_[] = { 1, 2, 7, 0 };			\
+	size_t bi_;							\
+									\
+	for (bi_ = 0; bi_ < 4; bi_++)					\
+		expect_spans_split((names), (flags), (lit),		\
+		    sizeof(lit) - 1, blocks_[bi_], (want));		\
+} while (0)
+
 #endif

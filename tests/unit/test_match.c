@@ -290,6 +290,364 @@ t_any_split_same_spans(void **state)
 	}
 }
 
+/* Two read blocks, split at every byte, with tiny and default windows. */
+static void
+t_two_blocks_every_split(void **state)
+{
+	(void)state;
+	EXPECT_SPLIT(places, 0, "North Korea", "0-11:6 North Korea");
+	EXPECT_SPLIT(places, 0, "in Z\xc3\xbcrich.", "3-10:7 Z\xc3\xbcrich");
+	EXPECT_SPLIT(places, 0, "Zu\xcc\x88rich", "0-8:7 Zu\xcc\x88rich");
+	EXPECT_SPLIT(places, 0, "North \xe2\x80\xa8 Korea!",
+	    "0-15:6 North \xe2\x80\xa8 Korea");
+	EXPECT_SPLIT(places, 0, "North Koreans", "0-5:4 North");
+	EXPECT_SPLIT(places, NT_NORM_CASEFOLD, "NEW YORK CITYS",
+	    "0-8:9 NEW YORK");
+	EXPECT_SPLIT(places, NT_NORM_STRIPMARK, "Sa\xcc\x83o Paulo",
+	    "0-11:8 Sa\xcc\x83o Paulo");
+	EXPECT_SPLIT(places, 0, "", "");
+}
+
+static void
+t_start_and_end_of_line(void **state)
+{
+	(void)state;
+	expect_spans(places, 0, "Kyiv", "0-4:1 Kyiv");
+	expect_spans(places, 0, "Kyiv\nKiev\n", "0-4:1 Kyiv;5-9:2 Kiev");
+	expect_spans(places, 0, "\nKyiv\n\nKiev", "1-5:1 Kyiv;7-11:2 Kiev");
+	expect_spans(places, 0, "x Kyiv\r\nKiev x", "2-6:1 Kyiv;8-12:2 Kiev");
+	expect_spans(places, NT_NORM_LINES, "Kyiv\nKiev\n",
+	    "0-4:1 Kyiv;5-9:2 Kiev");
+}
+
+static void
+t_multibyte_keys(void **state)
+{
+	/* Two CJK letters; two 4-byte Deseret letters (category Lu/Ll). */
+	static const char *const k[] = { "\xe6\x9d\xb1\xe4\xba\xac",
+		"\xf0\x90\x90\x80\xf0\x90\x90\xa8", "\xd0\x9a\xd0\xb8\xd1\x97\xd0\xb2",
+		NULL };
+
+	(void)state;
+	expect_spans(k, 0, "\xe3\x80\x8c\xe6\x9d\xb1\xe4\xba\xac\xe3\x80\x8d",
+	    "3-9:1 \xe6\x9d\xb1\xe4\xba\xac");
+	/* CJK letters are word characters: no match inside a run. */
+	expect_spans(k, 0, "\xe6\x9d\xb1\xe4\xba\xac\xe9\x83\xbd", "");
+	expect_spans(k, 0, "a \xf0\x90\x90\x80\xf0\x90\x90\xa8.",
+	    "2-10:2 \xf0\x90\x90\x80\xf0\x90\x90\xa8");
+	expect_spans(k, NT_NORM_CASEFOLD, "\xd0\x9a\xd0\x98\xd0\x87\xd0\x92",
+	    "0-8:3 \xd0\x9a\xd0\x98\xd0\x87\xd0\x92");
+	EXPECT_SPLIT(k, 0, "(\xf0\x90\x90\x80\xf0\x90\x90\xa8)",
+	    "1-9:2 \xf0\x90\x90\x80\xf0\x90\x90\xa8");
+}
+
+/* U+1EC7 (e, dot below, circumflex) in five spellings. */
+static void
+t_canonical_reordering(void **state)
+{
+	static const char *const nfc[] = { "Vi\xe1\xbb\x87t", NULL };
+	static const char *const odd[] = { "Vie\xcc\x82\xcc\xa3t", NULL };
+
+	(void)state;
+	expect_spans(nfc, 0, "Vi\xe1\xbb\x87t", "0-6:1 Vi\xe1\xbb\x87t");
+	expect_spans(nfc, 0, "Vie\xcc\xa3\xcc\x82t",
+	    "0-8:1 Vie\xcc\xa3\xcc\x82t");
+	expect_spans(nfc, 0, "Vie\xcc\x82\xcc\xa3t",
+	    "0-8:1 Vie\xcc\x82\xcc\xa3t");
+	expect_spans(nfc, 0, "Vi\xc3\xaa\xcc\xa3t", "0-7:1 Vi\xc3\xaa\xcc\xa3t");
+	expect_spans(odd, 0, "Vi\xe1\xba\xb9\xcc\x82t",
+	    "0-8:1 Vi\xe1\xba\xb9\xcc\x82t");
+	/* Two marks of one class keep their order: they are different. */
+	expect_spans(nfc, 0, "Vie\xcc\x82\xcc\x81t", "");
+}
+
+/*
+ * Full case folding as utf8proc does it (no Turkish tailoring): ß folds
+ * to ss; capital, small and final sigma fold alike; capital dotted İ
+ * folds to i + U+0307 COMBINING DOT ABOVE, so it meets i only with
+ * --ignore-accents as well; dotless ı does not fold to i at all.
+ */
+static void
+t_casefold_match(void **state)
+{
+	static const char *const k[] = { "Stra\xc3\x9f" "e",
+		"\xcf\x83\xce\xaf\xcf\x83\xcf\x85\xcf\x86\xce\xbf\xcf\x82",
+		"Istanbul", "\xc4\xb1zmir", NULL };
+	const unsigned i = NT_NORM_CASEFOLD;
+
+	(void)state;
+	expect_spans(k, i, "STRASSE strasse Stra\xc3\x9f" "e",
+	    "0-7:1 STRASSE;8-15:1 strasse;16-23:1 Stra\xc3\x9f" "e");
+	expect_spans(k, 0, "STRASSE Strasse", "");
+	expect_spans(k, i,
+	    "\xce\xa3\xce\x8a\xce\xa3\xce\xa5\xce\xa6\xce\x9f\xce\xa3",
+	    "0-14:2 \xce\xa3\xce\x8a\xce\xa3\xce\xa5\xce\xa6\xce\x9f\xce\xa3");
+	expect_spans(k, i, "ISTANBUL istanbul", "0-8:3 ISTANBUL;9-17:3 istanbul");
+	expect_spans(k, i, "\xc4\xb0stanbul", "");
+	expect_spans(k, i | NT_NORM_STRIPMARK, "\xc4\xb0stanbul",
+	    "0-9:3 \xc4\xb0stanbul");
+	expect_spans(k, i, "\xc4\xb1stanbul Izmir izmir", "");
+	expect_spans(k, i, "\xc4\xb1zmir \xc4\xb1ZMiR \xc4\xb1ZM\xc4\xb1R",
+	    "0-6:4 \xc4\xb1zmir;7-13:4 \xc4\xb1ZMiR");
+}
+
+static void
+t_ignore_accents_both_sides(void **state)
+{
+	static const char *const k[] = { "S\xc3\xa3o Paulo", "Zurich",
+		"Ky\xc3\xafv", NULL };
+	const unsigned a = NT_NORM_STRIPMARK;
+
+	(void)state;
+	expect_spans(k, a, "Sao Paulo S\xc3\xa3o Paulo Sa\xcc\x83o Paulo",
+	    "0-9:1 Sao Paulo;10-20:1 S\xc3\xa3o Paulo;"
+	    "21-32:1 Sa\xcc\x83o Paulo");
+	expect_spans(k, a, "Z\xc3\xbcrich Kyiv", "0-7:2 Z\xc3\xbcrich;8-12:3 Kyiv");
+	expect_spans(k, 0, "Z\xc3\xbcrich Kyiv", "");
+	/* Marks stripped on both sides still leave the letters. */
+	expect_spans(k, a, "Zurichs Kyivan", "");
+}
+
+static void
+t_invalid_bytes_never_inside(void **state)
+{
+	struct collect c;
+	static const char in[] = "Ky\x80iv Ky\xc0\xafiv Ky\xe0\x80\x80iv "
+	    "Ky\xed\xa0\x80iv Ky\xffiv Ky\0iv";
+
+	(void)state;
+	run_matcher(places, 0, in, sizeof(in) - 1, 1, 0, &c);
+	assert_int_equal(c.nspan, 0);
+	free(c.all);
+	/* Invalid bytes and NUL are non-word: names next to them match. */
+	expect_spans(places, 0, "\xc0\xafKyiv\xe0\x80\x80",
+	    "2-6:1 Kyiv");
+	expect_spans(places, 0, "\xed\xa0\x80Kyiv\xed\xa0\x80",
+	    "3-7:1 Kyiv");
+	EXPECT_SPLIT(places, 0, "\0Kyiv\0", "1-5:1 Kyiv");
+	/* A truncated sequence at the very end, or before ASCII. */
+	EXPECT_SPLIT(places, 0, "Kyiv\xe2\x82", "0-4:1 Kyiv");
+	EXPECT_SPLIT(places, 0, "\xe2\x82Kyiv\xc3", "2-6:1 Kyiv");
+	EXPECT_SPLIT(places, 0, "Kyiv\xf0\x9f\x98 x", "0-4:1 Kyiv");
+	/* A complete letter after the name: no boundary. */
+	EXPECT_SPLIT(places, 0, "Kyiv\xc3\xa9", "");
+	/* North NUL Korea: a barrier between the words. */
+	EXPECT_SPLIT(places, 0, "North\0Korea", "0-5:4 North;6-11:5 Korea");
+	EXPECT_SPLIT(places, 0, "North \x80Korea", "0-5:4 North;7-12:5 Korea");
+}
+
+static void
+t_mark_runs(void **state)
+{
+	char name[128], in[256];
+	const char *const k[] = { name, NULL };
+	char want[300];
+	size_t i, n;
+
+	(void)state;
+	/* A name of x and 30 marks: the text must carry the same 30. */
+	n = 0;
+	name[n++] = 'x';
+	for (i = 0; i < NT_NORM_MARK_CAP; i++) {
+		name[n++] = '\xcc';
+		name[n++] = '\x81';
+	}
+	name[n] = '\0';
+	snprintf(in, sizeof(in), "a %s b", name);
+	snprintf(want, sizeof(want), "2-%zu:1 %s", 2 + n, name);
+	expect_spans(k, 0, in, want);
+	/* 31 marks: a barrier, passed on as it is. */
+	snprintf(in, sizeof(in), "a %s\xcc\x81 b", name);
+	expect_spans(k, 0, in, "");
+	/* Stripped, 31 marks are still a barrier. */
+	expect_spans(places, NT_NORM_STRIPMARK,
+	    "Kyi\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81"
+	    "\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81"
+	    "\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81"
+	    "\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x81v", "");
+	expect_spans(places, NT_NORM_STRIPMARK, "Ky\xcc\x81iv", "0-6:1 Ky\xcc\x81iv");
+}
+
+static void
+t_white_space_cap_multibyte(void **state)
+{
+	char in[400], want[200];
+	struct collect c;
+	size_t n, i;
+
+	(void)state;
+	/* 42 ideographic spaces are 126 bytes: still one space. */
+	n = (size_t)snprintf(in, sizeof(in), "North");
+	for (i = 0; i < 42; i++)
+		n += (size_t)snprintf(in + n, sizeof(in) - n, "\xe3\x80\x80");
+	n += (size_t)snprintf(in + n, sizeof(in) - n, "Korea");
+	run_matcher(places, 0, in, n, 5, 0, &c);
+	assert_int_equal(c.nspan, 1);
+	assert_int_equal(c.span[0].end, n);
+	free(c.all);
+	/* 43 are 129 bytes, over the cap. */
+	n = (size_t)snprintf(in, sizeof(in), "North");
+	for (i = 0; i < 43; i++)
+		n += (size_t)snprintf(in + n, sizeof(in) - n, "\xe3\x80\x80");
+	n += (size_t)snprintf(in + n, sizeof(in) - n, "Korea");
+	run_matcher(places, 0, in, n, 5, 0, &c);
+	assert_string_equal(spans_str(&c), "0-5:4 North;134-139:5 Korea");
+	free(c.all);
+	/* NEL, line and paragraph separators, VT and FF are white space. */
+	expect_spans(places, 0, "North\xc2\x85Korea", "0-12:6 North\xc2\x85Korea");
+	expect_spans(places, 0, "North\xe2\x80\xa9\v\fKorea",
+	    "0-15:6 North\xe2\x80\xa9\v\fKorea");
+	/* A run of exactly the cap, and one byte over, split anywhere. */
+	memset(in, ' ', sizeof(in));
+	memcpy(in, "North", 5);
+	memcpy(in + 5 + NT_NORM_SPACE_CAP, "Korea", 5);
+	n = 10 + NT_NORM_SPACE_CAP;
+	run_matcher(places, 0, in, n, 3, 1, &c);
+	assert_int_equal(c.nspan, 1);
+	assert_int_equal(c.span[0].end, n);
+	free(c.all);
+	snprintf(want, sizeof(want), "0-138:6 %.127s", in);
+	expect_spans_split(places, 0, in, n, 3, want);
+	memcpy(in + 6 + NT_NORM_SPACE_CAP, "Korea", 5);
+	in[5 + NT_NORM_SPACE_CAP] = ' ';
+	expect_spans_split(places, 0, in, n + 1, 3,
+	    "0-5:4 North;134-139:5 Korea");
+}
+
+static void
+t_word_bounds_unicode(void **state)
+{
+	static const char *const k[] = { "Z", "Brien", "O'Brien", "Kyiv", NULL };
+
+	(void)state;
+	/* ü is a letter: "Zürich" holds no word "Z". */
+	expect_spans(k, 0, "Z Z\xc3\xbcrich Zu\xcc\x88rich Z.",
+	    "0-1:1 Z;19-20:1 Z");
+	/* Digits and '_' are word characters. */
+	expect_spans(k, 0, "Z1 1Z Z_ _Z Z-1", "12-13:1 Z");
+	/* Apostrophe-likes are punctuation; they also equal '. */
+	expect_spans(k, 0, "O\xe2\x80\x99" "Brien", "0-9:3 O\xe2\x80\x99" "Brien");
+	expect_spans(k, 0, "O\xca\xbc" "Brien O\xe2\x80\x98" "Brien",
+	    "0-8:3 O\xca\xbc" "Brien;9-18:3 O\xe2\x80\x98" "Brien");
+	expect_spans(k, 0, "d\xe2\x80\x99" "Brien", "4-9:2 Brien");
+	expect_spans(k, 0, "Kyiv\xe2\x80\x99s Kyiv's", "0-4:4 Kyiv;9-13:4 Kyiv");
+	/* A Unicode digit (Arabic-Indic one) is a word character. */
+	expect_spans(k, 0, "Kyiv\xd9\xa1 \xd9\xa1Kyiv", "");
+}
+
+static void
+t_punctuation_bounds(void **state)
+{
+	static const char *const k[] = { ".net", "c++", NULL };
+
+	(void)state;
+	/* A start needs a non-word character before it, an end after it. */
+	expect_spans(k, 0, "asp.net", "");
+	expect_spans(k, 0, "c++x", "");
+	expect_spans(k, 0, ".net.", "0-4:1 .net");
+	expect_spans(k, 0, "(c++)", "1-4:2 c++");
+	expect_spans(k, 0, "c++.net", "0-3:2 c++;3-7:1 .net");
+	EXPECT_SPLIT(k, 0, "use c++, .net", "4-7:2 c++;9-13:1 .net");
+}
+
+static void
+t_failed_path_later_match(void **state)
+{
+	static const char *const k[] = { "New York City", "York",
+		"a b c d e f", "c", NULL };
+
+	(void)state;
+	expect_spans(k, 0, "New York Cit", "4-8:2 York");
+	expect_spans(k, 0, "New York Citys York", "4-8:2 York;15-19:2 York");
+	expect_spans(k, 0, "a b c d e g", "4-5:4 c");
+	EXPECT_SPLIT(k, 0, "a b c d e f a b c", "0-11:3 a b c d e f;16-17:4 c");
+}
+
+/*
+ * The scanner's filters (pairs of first bytes, first words) must never
+ * hide a name: folded text, words of every length, names whose first
+ * word is followed by a non-ASCII byte, and white space inside.
+ */
+static void
+t_filters_never_hide(void **state)
+{
+	static const char *const k[] = { "ab", "Paris", "New York", "X",
+		"Zu\xcc\x88rich", "S\xc3\xa3o Paulo", "a1_b", "St. Louis",
+		NULL };
+
+	(void)state;
+	expect_spans(k, NT_NORM_CASEFOLD, "PARIS. NEW\tYORK x AB",
+	    "0-5:2 PARIS;7-15:3 NEW\tYORK;16-17:4 x;18-20:1 AB");
+	expect_spans(k, NT_NORM_CASEFOLD, "NEW\xc2\xa0York",
+	    "0-9:3 NEW\xc2\xa0York");
+	expect_spans(k, 0, "abababababab ab abab ab", "13-15:1 ab;21-23:1 ab");
+	expect_spans(k, 0, "X XX X", "0-1:4 X;5-6:4 X");
+	expect_spans(k, 0, "Zu\xcc\x88rich Zurich", "0-8:5 Zu\xcc\x88rich");
+	expect_spans(k, NT_NORM_STRIPMARK, "Sao Paulo, Zurich",
+	    "0-9:6 Sao Paulo;11-17:5 Zurich");
+	expect_spans(k, 0, "a1_b a1_bc St. Louis St.Louis",
+	    "0-4:7 a1_b;11-20:8 St. Louis");
+	expect_spans(k, 0, "New\nYork New \n York", "0-8:3 New\nYork;9-19:3 New \n York");
+}
+
+static void
+t_no_tries(void **state)
+{
+	struct nt_match_config cfg;
+	struct nt_matcher *m;
+	struct collect c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.text = collect_text;
+	cfg.span = collect_span;
+	cfg.ctx = &c;
+	m = nt_match_new(&cfg);
+	nt_match_feed(m, "North Korea", 11);
+	nt_match_finish(m);
+	assert_int_equal(c.len, 11);
+	assert_int_equal(c.nspan, 0);
+	nt_match_free(m);
+	free(c.all);
+}
+
+static void
+t_space_commit(void **state)
+{
+	struct nt_trie *t = make_trie(places, 0);
+	const struct nt_trie *tries[1] = { t };
+	static const char in[] = "In North Korea and Kyiv.";
+	struct nt_match_config cfg;
+	struct nt_matcher *m;
+	struct collect c;
+	unsigned char *p;
+	size_t i, room;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.tries = tries;
+	cfg.ntries = 1;
+	cfg.block = 1;
+	cfg.text = collect_text;
+	cfg.span = collect_span;
+	cfg.ctx = &c;
+	m = nt_match_new(&cfg);
+	/* The read(2) interface: one byte of room at a time. */
+	for (i = 0; i < sizeof(in) - 1; i++) {
+		p = nt_match_space(m, &room);
+		assert_int_equal(room, 1);
+		*p = (unsigned char)in[i];
+		nt_match_commit(m, 1);
+	}
+	nt_match_finish(m);
+	assert_string_equal(spans_str(&c), "3-14:6 North Korea;19-23:1 Kyiv");
+	nt_match_free(m);
+	nt_trie_free(t);
+	free(c.all);
+}
+
 int
 main(void)
 {
@@ -308,6 +666,21 @@ main(void)
 		cmocka_unit_test(t_finish_restarts),
 		cmocka_unit_test(t_layers_and_veto),
 		cmocka_unit_test(t_any_split_same_spans),
+		cmocka_unit_test(t_two_blocks_every_split),
+		cmocka_unit_test(t_start_and_end_of_line),
+		cmocka_unit_test(t_multibyte_keys),
+		cmocka_unit_test(t_canonical_reordering),
+		cmocka_unit_test(t_casefold_match),
+		cmocka_unit_test(t_ignore_accents_both_sides),
+		cmocka_unit_test(t_invalid_bytes_never_inside),
+		cmocka_unit_test(t_mark_runs),
+		cmocka_unit_test(t_white_space_cap_multibyte),
+		cmocka_unit_test(t_word_bounds_unicode),
+		cmocka_unit_test(t_punctuation_bounds),
+		cmocka_unit_test(t_failed_path_later_match),
+		cmocka_unit_test(t_filters_never_hide),
+		cmocka_unit_test(t_no_tries),
+		cmocka_unit_test(t_space_commit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
