@@ -235,6 +235,262 @@ t_damaged_index(void **state)
 	free(img);
 }
 
+static void
+t_stop_lists(void **state)
+{
+	struct nt_lexicon *x = nt_lex_new(NT_NORM_CASEFOLD);
+	struct nt_error e;
+	const char *p;
+
+	(void)state;
+	/* A stop list's ID column is ignored; names are normalised. */
+	p = put("stop.txt", "# stop\nPARIS\tQ90\n  nice  \n");
+	assert_int_equal(nt_lex_exclude(x, p, &e), 0);
+	p = put("LOC.txt", "Paris\nNice\nLyon\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
+	assert_int_equal(nt_lex_prepare(x, &e), 0);
+	assert_string_equal(find(x, "paris", NT_NORM_CASEFOLD), "-");
+	assert_string_equal(find(x, "NICE", NT_NORM_CASEFOLD), "-");
+	assert_string_equal(find(x, "lyon", NT_NORM_CASEFOLD), "LOC:Lyon");
+	/* Gazetteers had the stop list applied: no veto needed. */
+	assert_null(nt_lex_veto(x));
+	assert_int_equal(nt_lex_names(x), 1);
+	nt_lex_free(x);
+
+	/* A stop list with an error is reported with its line. */
+	x = nt_lex_new(0);
+	p = put("bad.exclude", "ok\nx\ty\tz\n");
+	assert_int_equal(nt_lex_exclude(x, p, &e), -1);
+	assert_int_equal(e.line, 2);
+	assert_string_equal(e.reason, "more than one tab");
+	assert_int_equal(nt_lex_exclude(x, dir, &e), -1);
+	nt_lex_free(x);
+}
+
+static void
+t_first_file_wins_and_labels(void **state)
+{
+	struct nt_lexicon *x = nt_lex_new(0), *y;
+	struct nt_error e;
+	struct nt_lex_entry ent;
+	char idx[256];
+	const char *p;
+
+	(void)state;
+	p = put("LOC.txt", "Georgia\nParis\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
+	p = put("PER.txt", "Georgia\tQ1\nParis Hilton\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
+	p = put("more.txt", "# label: LOC\nLyon\nParis\tdup\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
+	p = put("ORG.txt", "Paris Hilton\tORGDUP\nUN\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, "COMPANY", &e), 0);
+	assert_int_equal(nt_lex_prepare(x, &e), 0);
+	assert_string_equal(find(x, "Georgia", 0), "LOC:Georgia");
+	assert_string_equal(find(x, "Paris", 0), "LOC:Paris");
+	assert_string_equal(find(x, "Paris Hilton", 0), "PER:Paris Hilton");
+	assert_string_equal(find(x, "Lyon", 0), "LOC:Lyon");
+	assert_string_equal(find(x, "UN", 0), "COMPANY:UN");
+	assert_int_equal(nt_lex_labels(x), 3);
+	nt_lex_entry(x, 0, nt_trie_lookup(nt_lex_trie(x, 0),
+	    (const unsigned char *)"UN", 2), &ent);
+	assert_int_equal(ent.label_no, 2);
+
+	/* The same answers from a compiled index (labels in runs). */
+	snprintf(idx, sizeof(idx), "%s/runs.ntx", dir);
+	assert_int_equal(nt_lex_write_index(x, idx, &e), 0);
+	y = nt_lex_new(0);
+	assert_int_equal(nt_lex_index(y, idx, &e), 0);
+	assert_int_equal(nt_lex_prepare(y, &e), 0);
+	assert_string_equal(find(y, "Georgia", 0), "LOC:Georgia");
+	assert_string_equal(find(y, "Paris", 0), "LOC:Paris");
+	assert_string_equal(find(y, "Paris Hilton", 0), "PER:Paris Hilton");
+	assert_string_equal(find(y, "Lyon", 0), "LOC:Lyon");
+	assert_string_equal(find(y, "UN", 0), "COMPANY:UN");
+	assert_int_equal(nt_lex_labels(y), 3);
+	nt_lex_free(y);
+	nt_lex_free(x);
+}
+
+static void
+t_index_and_gazetteer_layers(void **state)
+{
+	struct nt_lexicon *x = nt_lex_new(NT_NORM_CASEFOLD), *y;
+	struct nt_error e;
+	char idx[256];
+	const char *p;
+
+	(void)state;
+	p = put("PER.txt", "Georgia\tQ1\nJordan\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
+	assert_int_equal(nt_lex_prepare(x, &e), 0);
+	snprintf(idx, sizeof(idx), "%s/per-i.ntx", dir);
+	assert_int_equal(nt_lex_write_index(x, idx, &e), 0);
+	nt_lex_free(x);
+
+	/* Gazetteer, then index, then gazetteer: three layers in order. */
+	y = nt_lex_new(NT_NORM_CASEFOLD);
+	p = put("LOC.txt", "Georgia\n");
+	assert_int_equal(nt_lex_gazetteer(y, p, NULL, &e), 0);
+	assert_int_equal(nt_lex_index(y, idx, &e), 0);
+	p = put("ORG.txt", "Jordan\nACME\n");
+	assert_int_equal(nt_lex_gazetteer(y, p, NULL, &e), 0);
+	assert_int_equal(nt_lex_prepare(y, &e), 0);
+	assert_int_equal(nt_lex_layers(y), 3);
+	assert_string_equal(find(y, "GEORGIA", NT_NORM_CASEFOLD), "LOC:Georgia");
+	assert_string_equal(find(y, "jordan", NT_NORM_CASEFOLD), "PER:Jordan");
+	assert_string_equal(find(y, "acme", NT_NORM_CASEFOLD), "ORG:ACME");
+	/* Mixed layers cannot be compiled. */
+	assert_int_equal(nt_lex_write_index(y, idx, &e), -1);
+	assert_true(strstr(e.reason, "gazetteers") != NULL);
+	nt_lex_free(y);
+
+	/* Flags must match exactly, in both directions. */
+	y = nt_lex_new(0);
+	assert_int_equal(nt_lex_index(y, idx, &e), -1);
+	assert_string_equal(e.reason, "index built with -i, but matching now "
+	    "uses no -i: compile it with the same options");
+	nt_lex_free(y);
+	y = nt_lex_new(NT_NORM_CASEFOLD | NT_NORM_STRIPMARK);
+	assert_int_equal(nt_lex_index(y, idx, &e), -1);
+	assert_string_equal(e.reason, "index built with -i, but matching now "
+	    "uses -i, --ignore-accents: compile it with the same options");
+	/* A refused index leaves the lexicon usable. */
+	p = put("LOC.txt", "Kyiv\n");
+	assert_int_equal(nt_lex_gazetteer(y, p, NULL, &e), 0);
+	assert_int_equal(nt_lex_prepare(y, &e), 0);
+	assert_int_equal(nt_lex_layers(y), 1);
+	nt_lex_free(y);
+}
+
+static void
+t_index_refusals(void **state)
+{
+	struct nt_lexicon *x = nt_lex_new(0);
+	struct nt_error e;
+	char idx[256], cp[256];
+	unsigned char *img;
+	size_t n;
+	FILE *f;
+	const char *p;
+
+	(void)state;
+	p = put("LOC.txt", "Kyiv\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
+	assert_int_equal(nt_lex_prepare(x, &e), 0);
+	snprintf(idx, sizeof(idx), "%s/r.ntx", dir);
+	assert_int_equal(nt_lex_write_index(x, idx, &e), 0);
+	nt_lex_free(x);
+	f = fopen(idx, "rb");
+	assert_non_null(f);
+	img = malloc(1 << 16);
+	assert_non_null(img);
+	n = fread(img, 1, 1 << 16, f);
+	fclose(f);
+
+	x = nt_lex_new(0);
+	/* Too short, a directory, missing. */
+	p = put("short.ntx", "NERTAGIX");
+	assert_int_equal(nt_lex_index(x, p, &e), -1);
+	assert_string_equal(e.reason, "not a nertag index (too short)");
+	assert_int_equal(nt_lex_index(x, dir, &e), -1);
+	assert_string_equal(e.reason, "is a directory");
+	snprintf(cp, sizeof(cp), "%s/missing.ntx", dir);
+	assert_int_equal(nt_lex_index(x, cp, &e), -1);
+	assert_string_equal(e.path, cp);
+	assert_string_equal(e.reason, "No such file or directory");
+	/* Another version: bytes 8..11 hold it. */
+	img[8] ^= 0x02;
+	assert_int_equal(nt_lex_check_image(img, n, 0, &e), -1);
+	assert_true(strstr(e.reason, "version") != NULL);
+	img[8] ^= 0x02;
+	/* Extended by a byte. */
+	img[n] = 0;
+	assert_int_equal(nt_lex_check_image(img, n + 1, 0, &e), -1);
+	assert_true(strstr(e.reason, "truncated or extended") != NULL);
+	/* A flipped byte in the trie: damaged. */
+	img[n - 9] ^= 0x40;
+	assert_int_equal(nt_lex_check_image(img, n, 0, &e), -1);
+	assert_true(strncmp(e.reason, "index is damaged", 16) == 0);
+	img[n - 9] ^= 0x40;
+	assert_int_equal(nt_lex_check_image(img, n, 0, &e), 0);
+	nt_lex_free(x);
+	free(img);
+}
+
+/*
+ * A name whose letter carries more than 30 combining marks is refused,
+ * with its line; the reason must not blame a white-space run.
+ */
+static void
+t_mark_run_entry_reason(void **state)
+{
+	struct nt_lexicon *x = nt_lex_new(0);
+	struct nt_error e;
+	char g[256];
+	size_t i, n = 0;
+	const char *p;
+
+	(void)state;
+	n += (size_t)snprintf(g, sizeof(g), "ok\nx");
+	for (i = 0; i <= NT_NORM_MARK_CAP; i++)
+		n += (size_t)snprintf(g + n, sizeof(g) - n, "\xcc\x81");
+	snprintf(g + n, sizeof(g) - n, "\n");
+	p = put("LOC.txt", g);
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), -1);
+	assert_int_equal(e.line, 2);
+	assert_null(strstr(e.reason, "white-space"));
+	nt_lex_free(x);
+
+	/* A white-space run over the cap is refused as such. */
+	x = nt_lex_new(0);
+	n = (size_t)snprintf(g, sizeof(g), "North%*sKorea\n",
+	    NT_NORM_SPACE_CAP + 1, "");
+	p = put("LOC.txt", g);
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), -1);
+	assert_int_equal(e.line, 1);
+	assert_non_null(strstr(e.reason, "white-space"));
+	nt_lex_free(x);
+}
+
+static void
+t_folder_errors(void **state)
+{
+	struct nt_lexicon *x = nt_lex_new(0);
+	struct nt_error e;
+	char sub[128];
+
+	(void)state;
+	snprintf(sub, sizeof(sub), "%s/nothing", dir);
+	mkdir(sub, 0755);
+	put("nothing/README", "x\n");
+	assert_int_equal(nt_lex_gazetteer(x, sub, NULL, &e), -1);
+	assert_string_equal(e.path, sub);
+	assert_true(strstr(e.reason, "no gazetteer") != NULL);
+	/* A bad file in a folder names the file and line. */
+	snprintf(sub, sizeof(sub), "%s/bad", dir);
+	mkdir(sub, 0755);
+	put("bad/A.txt", "ok\n");
+	put("bad/B.txt", "ok\n\nbad\xff\n");
+	assert_int_equal(nt_lex_gazetteer(x, sub, NULL, &e), -1);
+	assert_true(strstr(e.path, "/bad/B.txt") != NULL);
+	assert_int_equal(e.line, 3);
+	assert_string_equal(e.reason, "invalid UTF-8");
+	/* A label given for a folder applies to every file in it. */
+	nt_lex_free(x);
+	x = nt_lex_new(0);
+	snprintf(sub, sizeof(sub), "%s/lab", dir);
+	mkdir(sub, 0755);
+	put("lab/PER.txt", "Ann\n");
+	put("lab/LOC.txt", "# label: LOC\nRome\n");
+	assert_int_equal(nt_lex_gazetteer(x, sub, "THING", &e), 0);
+	assert_int_equal(nt_lex_prepare(x, &e), 0);
+	assert_string_equal(find(x, "Ann", 0), "THING:Ann");
+	assert_string_equal(find(x, "Rome", 0), "THING:Rome");
+	assert_int_equal(nt_lex_labels(x), 1);
+	nt_lex_free(x);
+}
+
 int
 main(void)
 {
@@ -243,6 +499,12 @@ main(void)
 		cmocka_unit_test(t_label_override_and_errors),
 		cmocka_unit_test(t_index_round_trip),
 		cmocka_unit_test(t_damaged_index),
+		cmocka_unit_test(t_stop_lists),
+		cmocka_unit_test(t_first_file_wins_and_labels),
+		cmocka_unit_test(t_index_and_gazetteer_layers),
+		cmocka_unit_test(t_index_refusals),
+		cmocka_unit_test(t_mark_run_entry_reason),
+		cmocka_unit_test(t_folder_errors),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
