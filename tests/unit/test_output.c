@@ -245,6 +245,275 @@ t_write_errors(void **state)
 	signal(SIGPIPE, SIG_DFL);
 }
 
+/* Write spans and text straight to a writer of format fmt; return output. */
+static const char *
+direct(const char *fmt, int records, int chars, int show_file,
+    int line_buffered)
+{
+	static char got[8192];
+	struct nt_out_config c;
+	struct nt_out *o;
+	struct nt_span s = { 0, 0, 0, 0 };
+	FILE *f = tmpfile();
+	size_t r;
+
+	assert_non_null(f);
+	memset(&c, 0, sizeof(c));
+	c.fd = fileno(f);
+	c.format = nt_out_format(fmt);
+	c.lex = lex;
+	c.records = records;
+	c.chars = chars;
+	c.show_file = show_file;
+	c.line_buffered = line_buffered;
+	o = nt_out_new(&c);
+	nt_out_file(o, "a\xff\tb");
+	if (records)
+		nt_out_record(o, "k\\t\xffy", 5);
+	/* "é\t" then Kiev (value 2, ID Kyiv) written as "Ki\tev\\". */
+	nt_out_text(o, (const unsigned char *)"\xc3\xa9\t", 3);
+	s.start = 3;
+	s.end = 10;
+	s.value = 2;
+	nt_out_span(o, (const unsigned char *)"Ki\tev\\\n", 7, &s);
+	nt_out_text(o, (const unsigned char *)"\r<&", 3);
+	s.start = 13;
+	s.end = 16;
+	s.value = 3;
+	nt_out_span(o, (const unsigned char *)"A&B", 3, &s);
+	if (records)
+		nt_out_record_end(o);
+	assert_int_equal(nt_out_flush(o), 0);
+	nt_out_free(o);
+	rewind(f);
+	r = fread(got, 1, sizeof(got) - 1, f);
+	got[r] = '\0';
+	fclose(f);
+	return got;
+}
+
+static void
+t_formats_exact(void **state)
+{
+	(void)state;
+	assert_string_equal(direct("inline", 0, 0, 0, 0),
+	    "\xc3\xa9\t<LOC id=\"Kyiv\">Ki\tev\\\n</LOC>\r<&"
+	    "<LOC id=\"x&quot;&lt;y&gt;&amp;\">A&B</LOC>");
+	assert_string_equal(direct("xml", 0, 0, 0, 0),
+	    "\xc3\xa9\t<LOC id=\"Kyiv\">Ki\tev\\\n</LOC>\r&lt;&amp;"
+	    "<LOC id=\"x&quot;&lt;y&gt;&amp;\">A&amp;B</LOC>");
+	assert_string_equal(direct("tsv", 0, 0, 0, 0),
+	    "3\t10\tLOC\tKi\\tev\\\\\\n\tKyiv\n"
+	    "13\t16\tLOC\tA&B\tx\"<y>&\n");
+	assert_string_equal(direct("tsv", 0, 1, 1, 0),
+	    "a\xff\\tb\t2\t9\tLOC\tKi\\tev\\\\\\n\tKyiv\n"
+	    "a\xff\\tb\t12\t15\tLOC\tA&B\tx\"<y>&\n");
+	assert_string_equal(direct("only", 0, 0, 1, 0),
+	    "a\xff\\tb\tLOC\tKi\\tev\\\\\\n\n"
+	    "a\xff\\tb\tLOC\tA&B\n");
+	assert_string_equal(direct("jsonl", 0, 0, 1, 0),
+	    "{\"file\":\"a\xef\xbf\xbd\\tb\",\"start\":3,\"end\":10,"
+	    "\"label\":\"LOC\",\"text\":\"Ki\\tev\\\\\\n\",\"id\":\"Kyiv\"}\n"
+	    "{\"file\":\"a\xef\xbf\xbd\\tb\",\"start\":13,\"end\":16,"
+	    "\"label\":\"LOC\",\"text\":\"A&B\",\"id\":\"x\\\"<y>&\"}\n");
+}
+
+static void
+t_formats_records(void **state)
+{
+	(void)state;
+	/* Inline and xml: KEY<TAB>text, the text escaped to one line. */
+	assert_string_equal(direct("inline", 1, 0, 0, 0),
+	    "k\\t\xffy\t\xc3\xa9\\t<LOC id=\"Kyiv\">Ki\\tev\\\\\\n</LOC>\\r<&"
+	    "<LOC id=\"x&quot;&lt;y&gt;&amp;\">A&B</LOC>\n");
+	assert_string_equal(direct("xml", 1, 0, 0, 0),
+	    "k\\t\xffy\t\xc3\xa9\\t<LOC id=\"Kyiv\">Ki\\tev\\\\\\n</LOC>"
+	    "\\r&lt;&amp;<LOC id=\"x&quot;&lt;y&gt;&amp;\">A&amp;B</LOC>\n");
+	/* Record offsets in code points restart with the record. */
+	assert_string_equal(direct("tsv", 1, 1, 0, 0),
+	    "k\\t\xffy\t2\t9\tLOC\tKi\\tev\\\\\\n\tKyiv\n"
+	    "k\\t\xffy\t12\t15\tLOC\tA&B\tx\"<y>&\n");
+	assert_string_equal(direct("only", 1, 0, 0, 0),
+	    "k\\t\xffy\tLOC\tKi\\tev\\\\\\n\nk\\t\xffy\tLOC\tA&B\n");
+	assert_string_equal(direct("jsonl", 1, 0, 1, 0),
+	    "{\"file\":\"a\xef\xbf\xbd\\tb\",\"key\":\"k\\t\xef\xbf\xbdy\","
+	    "\"start\":3,\"end\":10,\"label\":\"LOC\",\"text\":\"Ki\\tev\\\\\\n\","
+	    "\"id\":\"Kyiv\"}\n"
+	    "{\"file\":\"a\xef\xbf\xbd\\tb\",\"key\":\"k\\t\xef\xbf\xbdy\","
+	    "\"start\":13,\"end\":16,\"label\":\"LOC\",\"text\":\"A&B\","
+	    "\"id\":\"x\\\"<y>&\"}\n");
+	/* Line buffering changes when bytes are written, not which. */
+	assert_string_equal(direct("xml", 1, 0, 0, 1),
+	    "k\\t\xffy\t\xc3\xa9\\t<LOC id=\"Kyiv\">Ki\\tev\\\\\\n</LOC>"
+	    "\\r&lt;&amp;<LOC id=\"x&quot;&lt;y&gt;&amp;\">A&amp;B</LOC>\n");
+	assert_int_equal(nt_out_format("inline"), 0);
+	assert_true(nt_out_format("xml") >= 0 && nt_out_format("tsv") >= 0 &&
+	    nt_out_format("jsonl") >= 0 && nt_out_format("only") >= 0);
+	assert_int_equal(nt_out_format("JSONL"), -1);
+	assert_int_equal(nt_out_format(""), -1);
+}
+
+static void
+t_json_controls(void **state)
+{
+	struct nt_out_config c;
+	struct nt_out *o;
+	struct nt_span s = { 0, 9, 0, 1 };
+	char got[512];
+	FILE *f = tmpfile();
+	size_t r;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.fd = fileno(f);
+	c.format = nt_out_format("jsonl");
+	c.lex = lex;
+	o = nt_out_new(&c);
+	/* Controls, DEL, a truncated and an overlong sequence, a surrogate. */
+	nt_out_span(o, (const unsigned char *)"\x00\x1f\x7f\xe2\x82\xc0\xaf"
+	    "\xed\xa0\x80\xf0\x9f\x98\x80", 14, &s);
+	assert_int_equal(nt_out_flush(o), 0);
+	nt_out_free(o);
+	rewind(f);
+	r = fread(got, 1, sizeof(got) - 1, f);
+	got[r] = '\0';
+	fclose(f);
+	assert_string_equal(got, "{\"start\":0,\"end\":9,\"label\":\"LOC\","
+	    "\"text\":\"\\u0000\\u001f\x7f\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xf0\x9f\x98\x80\","
+	    "\"id\":\"Kyiv\"}\n");
+}
+
+/*
+ * After a write error nothing more is written: a second pipe put where
+ * the dead one was receives no byte, however much more is output.
+ */
+static void
+t_nothing_after_error(void **state)
+{
+	struct nt_out_config c;
+	struct nt_out *o;
+	int p[2], q[2], fl;
+	char big[4096], b[16];
+	size_t i;
+
+	(void)state;
+	memset(big, 'x', sizeof(big));
+	memset(&c, 0, sizeof(c));
+	c.format = nt_out_format("inline");
+	c.lex = lex;
+	signal(SIGPIPE, SIG_IGN);
+	assert_int_equal(pipe(p), 0);
+	close(p[0]);
+	c.fd = p[1];
+	o = nt_out_new(&c);
+	nt_out_raw(o, "abc", 3);
+	assert_int_equal(nt_out_flush(o), -1);
+	assert_int_equal(nt_out_error(o), EPIPE);
+	/* The same descriptor, now a live pipe. */
+	assert_int_equal(pipe(q), 0);
+	assert_true(dup2(q[1], p[1]) == p[1]);
+	close(q[1]);
+	for (i = 0; i < 64; i++)
+		nt_out_raw(o, big, sizeof(big));
+	nt_out_text(o, (const unsigned char *)"more\n", 5);
+	assert_int_equal(nt_out_flush(o), -1);
+	assert_int_equal(nt_out_error(o), EPIPE);
+	nt_out_free(o);
+	close(p[1]);
+	fl = fcntl(q[0], F_GETFL);
+	fcntl(q[0], F_SETFL, fl | O_NONBLOCK);
+	/* The write end is closed: 0 means no byte ever came. */
+	assert_int_equal(read(q[0], b, sizeof(b)), 0);
+	close(q[0]);
+	signal(SIGPIPE, SIG_DFL);
+
+	/* /dev/full with line buffering: the first newline fails. */
+	c.fd = open("/dev/full", O_WRONLY);
+	if (c.fd >= 0) {
+		c.line_buffered = 1;
+		o = nt_out_new(&c);
+		nt_out_text(o, (const unsigned char *)"a\n", 2);
+		assert_int_equal(nt_out_error(o), ENOSPC);
+		nt_out_text(o, (const unsigned char *)"b\n", 2);
+		assert_int_equal(nt_out_flush(o), -1);
+		assert_int_equal(nt_out_error(o), ENOSPC);
+		nt_out_free(o);
+		close(c.fd);
+	}
+}
+
+/* Output larger than the writer's buffer arrives whole and in order. */
+static void
+t_large_output(void **state)
+{
+	struct nt_out_config c;
+	struct nt_out *o;
+	size_t n = 300 * 1024 + 7, i;
+	unsigned char *src = malloc(n), *got = malloc(n + 1);
+	FILE *f = tmpfile();
+
+	(void)state;
+	assert_non_null(src);
+	assert_non_null(got);
+	for (i = 0; i < n; i++)
+		src[i] = (unsigned char)(i * 7 + 1);
+	memset(&c, 0, sizeof(c));
+	c.fd = fileno(f);
+	c.format = nt_out_format("inline");
+	c.lex = lex;
+	o = nt_out_new(&c);
+	for (i = 0; i < n; i += 1000)
+		nt_out_text(o, src + i, n - i < 1000 ? n - i : 1000);
+	assert_int_equal(nt_out_flush(o), 0);
+	nt_out_free(o);
+	rewind(f);
+	assert_int_equal(fread(got, 1, n + 1, f), n);
+	assert_memory_equal(got, src, n);
+	fclose(f);
+	free(src);
+	free(got);
+}
+
+/* Untag in two pieces split at every byte; unfinished entities. */
+static void
+t_untag_splits(void **state)
+{
+	static const char xml[] = "<LOC id=\"a&gt;b&quot;\">K&amp;y</LOC> "
+	    "&lt;&gt;&amp;&amp &foo; &";
+	static const char want[] = "K&y <>&&amp &foo; &";
+	struct nt_out_config c;
+	struct nt_out *o;
+	unsigned char *a, *b;
+	char got[256];
+	FILE *f;
+	size_t k, r, n = sizeof(xml) - 1;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.format = nt_out_format("inline");
+	for (k = 0; k <= n; k++) {
+		f = tmpfile();
+		c.fd = fileno(f);
+		o = nt_out_new(&c);
+		a = exact(xml, k);
+		b = exact(xml + k, n - k);
+		nt_out_untag(o, a, k);
+		nt_out_untag(o, b, n - k);
+		nt_out_untag_end(o);
+		assert_int_equal(nt_out_flush(o), 0);
+		nt_out_free(o);
+		rewind(f);
+		r = fread(got, 1, sizeof(got) - 1, f);
+		got[r] = '\0';
+		fclose(f);
+		free(a);
+		free(b);
+		if (strcmp(got, want) != 0)
+			fail_msg("split at %zu: \"%s\"", k, got);
+	}
+}
+
 int
 main(void)
 {
@@ -254,6 +523,12 @@ main(void)
 		cmocka_unit_test(t_escapes),
 		cmocka_unit_test(t_untag_round_trip),
 		cmocka_unit_test(t_write_errors),
+		cmocka_unit_test(t_formats_exact),
+		cmocka_unit_test(t_formats_records),
+		cmocka_unit_test(t_json_controls),
+		cmocka_unit_test(t_nothing_after_error),
+		cmocka_unit_test(t_large_output),
+		cmocka_unit_test(t_untag_splits),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
