@@ -186,6 +186,153 @@ t_slurp_and_list(void **state)
 	rmdir(dir);
 }
 
+static void
+t_syntax_details(void **state)
+{
+	/* A BOM only counts at the start; later it is part of a name. */
+	static const char g1[] = "\xef\xbb\xbf\xef\xbb\xbfx\n";
+	/* CRLF with an ID; spaces around the ID trimmed; CR alone kept. */
+	static const char g2[] = "Kiev\t Kyiv \r\nA\rB\r\nlast\tL\r";
+	/* The first declaration wins; '#label:' needs no space. */
+	static const char g3[] = "#label:GPE \t\n# label: PER\nx\n";
+	/* A comment that is not a declaration; '#' only at line start. */
+	static const char g4[] = "# labels: no\n# label PER\n #x\nC#\n";
+	struct seen s = { .fail_on = NULL };
+	struct nt_error e;
+	char *lab;
+
+	(void)state;
+	assert_int_equal(parse(g1, sizeof(g1) - 1, &s, &lab, &e), 1);
+	assert_string_equal(s.out, "1:\xef\xbb\xbfx|NULL;");
+	assert_int_equal(parse(g2, sizeof(g2) - 1, &s, &lab, &e), 3);
+	assert_string_equal(s.out, "1:Kiev|Kyiv;2:A\rB|NULL;3:last|L;");
+	assert_null(lab);
+	assert_int_equal(parse(g3, sizeof(g3) - 1, &s, &lab, &e), 1);
+	assert_non_null(lab);
+	assert_string_equal(lab, "GPE");
+	free(lab);
+	assert_int_equal(parse(g4, sizeof(g4) - 1, &s, &lab, &e), 2);
+	assert_string_equal(s.out, "3: #x|NULL;4:C#|NULL;");
+	assert_null(lab);
+}
+
+static void
+t_more_errors(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t n;
+		unsigned long line;
+		const char *reason;
+	} c[] = {
+		/* A surrogate, an overlong, a truncated sequence at the end. */
+		{ "a\r\nb\xed\xa0\x80\n", 8, 2, "invalid UTF-8" },
+		{ "a\nb\xe0\x80\x80", 6, 2, "invalid UTF-8" },
+		{ "a\n\n\nb\xe2\x82", 7, 4, "invalid UTF-8" },
+		{ "a\n\xc0\n", 4, 2, "invalid UTF-8" },
+		/* In a comment too, and NUL in a comment. */
+		{ "# \x80\nx\n", 5, 1, "invalid UTF-8" },
+		{ "#\0\nx\n", 5, 1, "NUL byte" },
+		/* An ID of blanks, a tab at the end, an ID with a tab. */
+		{ "a\tQ1\nb\t  \r\n", 11, 2, "empty ID after the tab" },
+		{ "a\t\n", 3, 1, "empty ID after the tab" },
+		{ "a\t\t\n", 4, 1, "more than one tab" },
+		{ "# label: A B\nx\n", 15, 1, "invalid label" },
+		{ "# label:\nx\n", 11, 1, "invalid label" },
+	};
+	struct seen s = { .fail_on = NULL };
+	struct nt_error e;
+	char *lab;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		if (parse(c[i].text, c[i].n, &s, &lab, &e) != -1)
+			fail_msg("case %zu parsed", i);
+		assert_null(lab);
+		assert_int_equal(e.line, c[i].line);
+		if (strncmp(e.reason, c[i].reason, strlen(c[i].reason)) != 0)
+			fail_msg("case %zu: %s", i, e.reason);
+	}
+}
+
+static void
+t_label_rules(void **state)
+{
+	char l[80], *p;
+
+	(void)state;
+	memset(l, 'A', sizeof(l));
+	assert_true(nt_gaz_valid_label(l, 64));
+	assert_false(nt_gaz_valid_label(l, 65));
+	assert_false(nt_gaz_valid_label("xMlA", 4));
+	assert_false(nt_gaz_valid_label("xml", 3));
+	assert_true(nt_gaz_valid_label("xm", 2));
+	assert_true(nt_gaz_valid_label("XM_L", 4));
+	assert_true(nt_gaz_valid_label("_", 1));
+	assert_false(nt_gaz_valid_label("-A", 2));
+	assert_false(nt_gaz_valid_label(".A", 2));
+	assert_false(nt_gaz_valid_label("A:B", 3));
+	assert_false(nt_gaz_valid_label("A\0", 2));
+	/* Only n bytes are looked at. */
+	assert_true(nt_gaz_valid_label("PER.txt", 3));
+	p = nt_gaz_label_from_path(".hidden");
+	assert_string_equal(p, "");
+	free(p);
+	p = nt_gaz_label_from_path("dir/");
+	assert_string_equal(p, "");
+	free(p);
+	p = nt_gaz_label_from_path("a.d/b/ORG");
+	assert_string_equal(p, "ORG");
+	free(p);
+}
+
+static void
+t_list_edges(void **state)
+{
+	char dir[] = "/tmp/nertag-unit-dir2.XXXXXX", path[256], **list;
+	static const char *const names[] = { "b\xc3\xa9.txt", "bz.txt",
+		"B.txt", "_.txt", "1.txt", "x.txt.bak", "y.TXT" };
+	struct nt_error e;
+	size_t i, n;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < 7; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fclose(f);
+	}
+	assert_int_equal(nt_gaz_list(dir, ".txt", &list, &n, &e), 0);
+	assert_int_equal(n, 5);
+	/* Bytewise order: digits, capitals, '_', small letters, then 0xC3. */
+	snprintf(path, sizeof(path), "%s/1.txt", dir);
+	assert_string_equal(list[0], path);
+	snprintf(path, sizeof(path), "%s/B.txt", dir);
+	assert_string_equal(list[1], path);
+	snprintf(path, sizeof(path), "%s/_.txt", dir);
+	assert_string_equal(list[2], path);
+	snprintf(path, sizeof(path), "%s/bz.txt", dir);
+	assert_string_equal(list[3], path);
+	snprintf(path, sizeof(path), "%s/b\xc3\xa9.txt", dir);
+	assert_string_equal(list[4], path);
+	nt_gaz_list_free(list, n);
+	/* An empty listing, and a file where a folder should be. */
+	assert_int_equal(nt_gaz_list(dir, ".exclude", &list, &n, &e), 0);
+	assert_int_equal(n, 0);
+	nt_gaz_list_free(list, n);
+	snprintf(path, sizeof(path), "%s/bz.txt", dir);
+	assert_int_equal(nt_gaz_list(path, ".txt", &list, &n, &e), -1);
+	assert_string_equal(e.path, path);
+	for (i = 0; i < 7; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -196,6 +343,10 @@ main(void)
 		cmocka_unit_test(t_empty),
 		cmocka_unit_test(t_labels),
 		cmocka_unit_test(t_slurp_and_list),
+		cmocka_unit_test(t_syntax_details),
+		cmocka_unit_test(t_more_errors),
+		cmocka_unit_test(t_label_rules),
+		cmocka_unit_test(t_list_edges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
