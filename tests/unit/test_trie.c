@@ -275,6 +275,193 @@ t_damaged_images(void **state)
 	free(img);
 }
 
+static void
+t_image_exact_and_empty(void **state)
+{
+	static const char *const keys[] = { "a", "ab", "abc", "b", NULL };
+	struct nt_trie *t = build(keys), *u, *e = nt_trie_new();
+	unsigned char *img, *img2, *mis;
+	size_t n, n2, k;
+
+	(void)state;
+	/* The image of a loaded image is the same bytes. */
+	img = image(t, &n);
+	u = nt_trie_from_image(img, n);
+	assert_non_null(u);
+	img2 = image(u, &n2);
+	assert_int_equal(n2, n);
+	assert_memory_equal(img2, img, n);
+	free(img2);
+	/* Every shorter or longer length is refused. */
+	for (k = 0; k < n; k++)
+		assert_null(nt_trie_from_image(img, k));
+	mis = calloc(1, n + 8);
+	assert_non_null(mis);
+	memcpy(mis, img, n);
+	assert_null(nt_trie_from_image(mis, n + 4));
+	/* So is an image that is not 4-byte aligned. */
+	memcpy(mis + 1, img, n);
+	assert_null(nt_trie_from_image(mis + 1, n));
+	free(mis);
+	nt_trie_free(u);
+	free(img);
+	nt_trie_free(t);
+
+	/* An empty trie round-trips and finds nothing. */
+	nt_trie_prepare(e);
+	img = image(e, &n);
+	u = nt_trie_from_image(img, n);
+	assert_non_null(u);
+	assert_int_equal(nt_trie_keys(u), 0);
+	assert_int_equal(nt_trie_max_len(u), 0);
+	assert_int_equal(look(u, "a"), 0);
+	nt_trie_free(u);
+	free(img);
+	nt_trie_free(e);
+}
+
+static void
+t_binary_keys_and_fanout(void **state)
+{
+	struct nt_trie *t = nt_trie_new(), *u;
+	unsigned char k[3], *img;
+	size_t n;
+	int c;
+
+	(void)state;
+	/* 200 children under one inner node: the binary search in edge(). */
+	for (c = 0; c < 200; c++) {
+		k[0] = 'q';
+		k[1] = 'z';
+		k[2] = (unsigned char)(c + 40);
+		assert_int_equal(nt_trie_add(t, k, 3, (uint32_t)c + 1), 0);
+	}
+	/* Bytes 0x00 and 0xFF are bytes like others. */
+	assert_int_equal(nt_trie_add(t, (const unsigned char *)"\0\xff", 2,
+	    500), 0);
+	assert_int_equal(nt_trie_add(t, (const unsigned char *)"\xff", 1,
+	    501), 0);
+	nt_trie_prepare(t);
+	img = image(t, &n);
+	u = nt_trie_from_image(img, n);
+	assert_non_null(u);
+	for (c = 0; c < 256; c++) {
+		k[0] = 'q';
+		k[1] = 'z';
+		k[2] = (unsigned char)c;
+		assert_int_equal(nt_trie_lookup(t, k, 3),
+		    c >= 40 && c < 240 ? (uint32_t)(c - 39) : 0);
+		assert_int_equal(nt_trie_lookup(u, k, 3),
+		    nt_trie_lookup(t, k, 3));
+	}
+	assert_int_equal(nt_trie_lookup(u, (const unsigned char *)"\0\xff",
+	    2), 500);
+	assert_int_equal(nt_trie_lookup(u, (const unsigned char *)"\xff", 1),
+	    501);
+	assert_int_equal(nt_trie_lookup(u, (const unsigned char *)"\0", 1), 0);
+	assert_int_equal(nt_trie_lookup(u, (const unsigned char *)"qz", 2), 0);
+	assert_int_equal(nt_trie_max_value(u), 501);
+	nt_trie_free(u);
+	free(img);
+	nt_trie_free(t);
+}
+
+static void
+t_step_details(void **state)
+{
+	static const char *const keys[] = { "North", "North Korea", NULL };
+	struct nt_trie *t = build(keys);
+	struct nt_trie_pos p, q;
+	const char *s = "North Korea";
+	size_t i;
+
+	(void)state;
+	/* Zero bytes is a step that stays put. */
+	nt_trie_start(&p);
+	assert_true(nt_trie_step(t, &p, (const unsigned char *)"", 0));
+	assert_int_equal(nt_trie_value(t, &p), 0);
+	/* Byte by byte gives the same places as all at once. */
+	for (i = 1; i <= strlen(s); i++) {
+		nt_trie_start(&q);
+		assert_true(nt_trie_step(t, &p, (const unsigned char *)s + i - 1,
+		    1));
+		assert_true(nt_trie_step(t, &q, (const unsigned char *)s, i));
+		assert_int_equal(p.node, q.node);
+		assert_int_equal(p.off, q.off);
+		assert_int_equal(nt_trie_value(t, &p),
+		    i == 5 ? 1 : i == 11 ? 2 : 0);
+	}
+	nt_trie_free(t);
+}
+
+static void
+t_key_max_in_image(void **state)
+{
+	struct nt_trie *t = nt_trie_new(), *u;
+	unsigned char big[NT_TRIE_KEY_MAX], *img;
+	size_t n;
+
+	(void)state;
+	memset(big, 'k', sizeof(big));
+	assert_int_equal(nt_trie_add(t, big, sizeof(big), 7), 0);
+	assert_int_equal(nt_trie_add(t, big, 1, 8), 0);
+	nt_trie_prepare(t);
+	assert_int_equal(nt_trie_max_len(t), NT_TRIE_KEY_MAX);
+	img = image(t, &n);
+	u = nt_trie_from_image(img, n);
+	assert_non_null(u);
+	assert_int_equal(nt_trie_lookup(u, big, sizeof(big)), 7);
+	assert_int_equal(nt_trie_lookup(u, big, sizeof(big) - 1), 0);
+	assert_int_equal(nt_trie_lookup(u, big, 1), 8);
+	assert_int_equal(nt_trie_max_len(u), NT_TRIE_KEY_MAX);
+	nt_trie_free(u);
+	free(img);
+	nt_trie_free(t);
+}
+
+/* Damaged images, whole bytes this time, and every filter over them. */
+static void
+t_damaged_bytes(void **state)
+{
+	static const char *const keys[] = { "North", "North Korea", "Korea",
+		"a", "Kyiv", "Kiev", "K", NULL };
+	struct nt_trie *t = build(keys), *u;
+	const char *const *k;
+	unsigned char *img, *bad, first[256], pairs[8192];
+	struct nt_trie_pos p;
+	size_t n, i;
+	int v;
+
+	(void)state;
+	img = image(t, &n);
+	for (i = 0; i < n; i++) {
+		for (v = 0; v < 256; v += 85) {
+			bad = malloc(n);
+			assert_non_null(bad);
+			memcpy(bad, img, n);
+			bad[i] = (unsigned char)(v == 0 ? ~img[i] : v);
+			u = nt_trie_from_image(bad, n);
+			if (u != NULL) {
+				nt_trie_first_bytes(u, first);
+				nt_trie_first_pairs(u, pairs);
+				(void)nt_trie_first_word(u,
+				    (const unsigned char *)"North", 5);
+				for (k = keys; *k != NULL; k++) {
+					(void)look(u, *k);
+					nt_trie_start(&p);
+					if (nt_trie_step(u, &p,
+					    (const unsigned char *)*k, 1))
+						(void)nt_trie_value(u, &p);
+				}
+			}
+			nt_trie_free(u);
+			free(bad);
+		}
+	}
+	nt_trie_free(t);
+	free(img);
+}
+
 int
 main(void)
 {
@@ -289,6 +476,11 @@ main(void)
 		cmocka_unit_test(t_filter_no_false_negatives),
 		cmocka_unit_test(t_image_round_trip),
 		cmocka_unit_test(t_damaged_images),
+		cmocka_unit_test(t_image_exact_and_empty),
+		cmocka_unit_test(t_binary_keys_and_fanout),
+		cmocka_unit_test(t_step_details),
+		cmocka_unit_test(t_key_max_in_image),
+		cmocka_unit_test(t_damaged_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
