@@ -239,6 +239,44 @@ t_versions(void **state)
 	assert_true(strchr(nt_norm_unicode_version(), '.') != NULL);
 }
 
+static void
+t_more_barriers_and_classes(void **state)
+{
+	struct nt_cluster c;
+	unsigned char *p;
+
+	(void)state;
+	/* Overlong three-byte form, lone lead bytes, a 5-byte lead. */
+	assert_string_equal(norm("\xe0\x80\x80", 0), "(barrier)");
+	assert_string_equal(norm("\xc0", 0), "(barrier)");
+	assert_string_equal(norm("\xf8\x88\x80\x80\x80", 0), "(barrier)");
+	assert_string_equal(norm("\xf4\x8f\xbf\xbf", 0), "\xf4\x8f\xbf\xbf");
+	/* NEL and VT/FF are white space; ZWSP (Cf) is not. */
+	assert_string_equal(norm("a\xc2\x85\v\f" "b", 0), "a b");
+	assert_string_equal(norm("a\xe2\x80\x8b" "b", 0), "a\xe2\x80\x8b" "b");
+	assert_int_equal(nt_norm_class(0x85), NT_CLASS_SPACE);
+	assert_int_equal(nt_norm_class(0x200B), NT_CLASS_OTHER);
+	assert_int_equal(nt_norm_class(0x2212), NT_CLASS_OTHER);
+	assert_int_equal(nt_norm_class(0x203F), NT_CLASS_WORD);	/* Pc */
+	/* Compatibility forms are not folded: ﬃ stays, except under -i. */
+	assert_string_equal(norm("\xef\xac\x83", 0), "\xef\xac\x83");
+	assert_string_equal(norm("\xef\xac\x83", NT_NORM_CASEFOLD), "ffi");
+	/* A surrogate is a barrier cluster of one byte. */
+	p = exact("\xed\xa0\x80", 3);
+	assert_int_equal(nt_norm_cluster(p, 3, 1, 0, &c), NT_CLUSTER_BARRIER);
+	assert_int_equal(c.srclen, 1);
+	free(p);
+	/* A mark on its own is a cluster; stripped it is empty. */
+	p = exact("\xcc\x81", 2);
+	assert_int_equal(nt_norm_cluster(p, 2, 1, 0, &c), NT_CLUSTER_TEXT);
+	assert_int_equal(c.len, 2);
+	assert_int_equal(nt_norm_cluster(p, 2, 1, NT_NORM_STRIPMARK, &c),
+	    NT_CLUSTER_TEXT);
+	assert_int_equal(c.len, 0);
+	assert_int_equal(c.srclen, 2);
+	free(p);
+}
+
 int
 main(void)
 {
@@ -255,6 +293,7 @@ main(void)
 		cmocka_unit_test(t_classes),
 		cmocka_unit_test(t_cluster_more),
 		cmocka_unit_test(t_versions),
+		cmocka_unit_test(t_more_barriers_and_classes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
