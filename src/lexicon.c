@@ -166,7 +166,10 @@ add_entry(void *ctx, const char *name, size_t namelen, const char *id,
 	key = nt_norm_string((const unsigned char *)name, namelen,
 	    a->x->flags, &klen);
 	if (key == NULL) {
-		return "white-space run longer than 128 bytes";
+		const char *why = nt_norm_barrier((const unsigned char *)name,
+		    namelen, a->x->flags);
+
+		return why != NULL ? why : "entry cannot be normalised";
 	} else if (klen == 0) {
 		free(key);
 		return "entry is empty after normalisation";

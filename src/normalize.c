@@ -364,6 +364,29 @@ nt_norm_string(const unsigned char *s, size_t n, unsigned flags,
 }
 
 const char *
+nt_norm_barrier(const unsigned char *s, size_t n, unsigned flags)
+{
+	struct nt_cluster c;
+	size_t pos, len;
+	int32_t cp;
+
+	for (pos = 0; pos < n; pos += c.srclen) {
+		if (nt_norm_cluster(s + pos, n - pos, 1, flags, &c) !=
+		    NT_CLUSTER_BARRIER)
+			continue;
+		len = nt_norm_decode(s + pos, n - pos, &cp);
+		if (len == 0 || cp < 0)
+			return "invalid UTF-8";
+		if (cp == 0)
+			return "NUL byte";
+		if (nt_norm_class(cp) == NT_CLASS_SPACE)
+			return "white-space run longer than 128 bytes";
+		return "more than 30 combining marks on one character";
+	}
+	return NULL;
+}
+
+const char *
 nt_norm_utf8proc_version(void)
 {
 	return utf8proc_version();

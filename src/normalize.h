@@ -87,6 +87,12 @@ unsigned char *nt_norm_string(const unsigned char *s, size_t n,
 	    unsigned flags, size_t *outlen);
 
 /*
+ * Why nt_norm_string() refuses the n bytes at s: a static message naming
+ * the first barrier in it, or NULL if there is none.
+ */
+const char *nt_norm_barrier(const unsigned char *s, size_t n, unsigned flags);
+
+/*
  * ASCII fast path: for each byte below 0x80, its class and what it folds to
  * under NT_NORM_CASEFOLD.  The matcher uses these to skip utf8proc.
  */
