@@ -192,9 +192,13 @@ nt_gaz_slurp(const char *path, char **buf, size_t *n, struct nt_error *e)
 		nt_error_set(e, path, 0, "%s", strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
-		nt_error_set(e, path, 0, "%s", S_ISDIR(st.st_mode) ?
-		    "is a directory" : strerror(errno));
+	if (fstat(fd, &st) == -1) {
+		nt_error_set(e, path, 0, "%s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		nt_error_set(e, path, 0, "is a directory");
 		close(fd);
 		return -1;
 	}

@@ -524,7 +524,12 @@ nt_lex_index(struct nt_lexicon *x, const char *path, struct nt_error *e)
 		nt_error_set(e, path, 0, "%s", strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) == -1) {
+		nt_error_set(e, path, 0, "%s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		nt_error_set(e, path, 0, "%s", S_ISDIR(st.st_mode) ?
 		    "is a directory" : "not a regular file");
 		close(fd);
