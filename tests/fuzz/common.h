@@ -107,12 +107,15 @@ fz_span(void *ctx, const unsigned char *p, size_t n, const struct nt_span *s)
 	fz_text(ctx, p, n);
 }
 
-/* Run the stream matcher over text, in pieces of piece bytes. */
+/*
+ * Run the stream matcher with ntries tries and veto (or NULL) over text, in
+ * pieces of piece bytes through a window of block bytes (0: the default).
+ */
 static void
-fz_match(const struct fz_gaz *g, unsigned flags, size_t block, size_t piece,
+fz_match_layers(const struct nt_trie *const *tries, size_t ntries,
+    const struct nt_trie *veto, unsigned flags, size_t block, size_t piece,
     const uint8_t *text, size_t n, struct fz_run *r)
 {
-	const struct nt_trie *tries[1] = { g->trie };
 	struct nt_match_config cfg;
 	struct nt_matcher *m;
 	size_t i, k;
@@ -120,7 +123,8 @@ fz_match(const struct fz_gaz *g, unsigned flags, size_t block, size_t piece,
 	memset(r, 0, sizeof(*r));
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.tries = tries;
-	cfg.ntries = 1;
+	cfg.ntries = ntries;
+	cfg.veto = veto;
 	cfg.flags = flags;
 	cfg.block = block;
 	cfg.text = fz_text;

@@ -1,55 +1,109 @@
 /* nertag - fuzz target: the stream matcher against the reference matcher. */
 /*
- * Input: a flags byte (-i, --ignore-accents, --line-buffered), a byte for
- * the window and piece sizes, then names one a line, a 0x01 byte, and the
- * text.  The stream matcher, fed in small random pieces through a small
- * window, must find exactly the spans that tests/ref finds.
+ * Input: a flags byte, a byte for the window and piece sizes, then names
+ * one a line, a 0x01 byte, and the text.  The stream matcher, fed in small
+ * pieces through a small window, must find exactly the spans that tests/ref
+ * finds.
+ *
+ * The flags byte: bits 0-2 are enum nt_norm_flag (-i, --ignore-accents, a
+ * line feed as a barrier); bit 3 makes the last name a stop name; bit 4
+ * puts the second half of the names in a second, lower-priority trie (as
+ * two -g options do); bit 5 applies the stop name when the tries are built
+ * (as a stop list does for gazetteers) instead of as the matcher's veto
+ * trie (as for compiled indexes).
  */
 #include "common.h"
 #include "ref.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Add names[from, to) to t, each valued its index + 1. */
+static void
+add_names(struct nt_trie *t, char *const *names, size_t from, size_t to,
+    unsigned flags)
+{
+	unsigned char *k;
+	size_t i, kl;
+
+	for (i = from; i < to; i++) {
+		k = nt_norm_string((const unsigned char *)names[i],
+		    strlen(names[i]), flags, &kl);
+		if (k != NULL && kl > 0)
+			nt_trie_add(t, k, kl, (uint32_t)i + 1);
+		free(k);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ref_span want[MAXSPANS];
+	struct nt_trie *tries[2], *stop = NULL;
 	struct fz_gaz g;
 	struct fz_run r;
 	const uint8_t *text;
-	size_t ntext, nwant, i, block, piece;
-	unsigned flags;
+	size_t ntext, nwant, i, block, piece, nnames, nstop = 0, half, ntries;
+	unsigned flags, nflags;
 
 	if (size < 2)
 		return 0;
 	flags = data[0] & 7;
+	nflags = flags & (NT_NORM_CASEFOLD | NT_NORM_STRIPMARK);
 	block = data[1] & 0x80 ? 0 : 1 + (data[1] & 0x1F);
 	piece = 1 + (data[1] >> 5 & 3) * 5;
-	if (fz_split(data + 2, size - 2, flags, &g, &text, &ntext) == -1)
+	if (fz_split(data + 2, size - 2, nflags, &g, &text, &ntext) == -1)
 		return 0;
-	fz_match(&g, flags, block, piece, text, ntext, &r);
-	nwant = ref_match((const char *const *)g.name, g.n, text, ntext, flags,
+	nnames = g.n;
+	if ((data[0] & 8) && nnames > 0) {
+		nnames--;
+		nstop = 1;
+		stop = nt_trie_new();
+		add_names(stop, g.name, nnames, nnames + 1, nflags);
+		nt_trie_prepare(stop);
+	}
+	half = (data[0] & 16) ? nnames / 2 : nnames;
+	ntries = (data[0] & 16) ? 2 : 1;
+	tries[0] = nt_trie_new();
+	add_names(tries[0], g.name, 0, half, nflags);
+	tries[1] = nt_trie_new();
+	add_names(tries[1], g.name, half, nnames, nflags);
+	for (i = 0; i < 2; i++)
+		if (stop != NULL && (data[0] & 32))
+			nt_trie_prepare_except(tries[i], stop);
+		else
+			nt_trie_prepare(tries[i]);
+	fz_match_layers((const struct nt_trie *const *)tries, ntries,
+	    (data[0] & 32) ? NULL : stop, flags, block, piece, text, ntext,
+	    &r);
+	nwant = ref_match((const char *const *)g.name, nnames,
+	    (const char *const *)g.name + nnames, nstop, text, ntext, flags,
 	    want, MAXSPANS);
 	if (nwant != r.nspan)
 		goto differ;
 	for (i = 0; i < nwant; i++)
 		if (want[i].start != r.span[i].start ||
 		    want[i].end != r.span[i].end ||
-		    want[i].name + 1 != r.span[i].value)
+		    want[i].name + 1 != r.span[i].value ||
+		    (want[i].name >= half) != r.span[i].layer)
 			goto differ;
+	nt_trie_free(tries[0]);
+	nt_trie_free(tries[1]);
+	nt_trie_free(stop);
 	fz_free(&g);
 	return 0;
 differ:
-	fprintf(stderr, "flags %u block %zu piece %zu: %zu names, text %zu "
-	    "bytes\n", flags, block, piece, g.n, ntext);
+	fprintf(stderr, "flags %#x block %zu piece %zu: %zu names (layer 1 "
+	    "from %zu), %zu stop, text %zu bytes\n", data[0], block, piece,
+	    nnames, half, nstop, ntext);
 	for (i = 0; i < g.n; i++)
 		fprintf(stderr, "  name %zu: \"%s\"\n", i, g.name[i]);
 	for (i = 0; i < nwant; i++)
 		fprintf(stderr, "  ref  %zu-%zu name %zu\n", want[i].start,
 		    want[i].end, want[i].name);
 	for (i = 0; i < r.nspan; i++)
-		fprintf(stderr, "  got  %llu-%llu name %u\n",
+		fprintf(stderr, "  got  %llu-%llu name %u layer %zu\n",
 		    (unsigned long long)r.span[i].start,
-		    (unsigned long long)r.span[i].end, r.span[i].value - 1);
+		    (unsigned long long)r.span[i].end, r.span[i].value - 1,
+		    r.span[i].layer);
 	abort();
 }

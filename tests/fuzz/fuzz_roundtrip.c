@@ -1,9 +1,15 @@
 /* nertag - fuzz target: xml output untags to the input, spans are exact. */
 /*
  * Input: a flags byte, then names one a line, 0x01, and the text, which may
- * hold anything: markup characters, entities, invalid UTF-8, NUL.  The xml
- * output, untagged in pieces, must give back the text byte for byte, and
- * every tsv and jsonl span must cover exactly the bytes it names.
+ * hold anything: markup characters, entities, invalid UTF-8, NUL.  One
+ * matcher run feeds every output format at once.  The xml output, untagged
+ * in pieces, must give back the text byte for byte; every tsv span's TEXT
+ * must be exactly the input bytes at its offsets; and the inline, -o, jsonl
+ * and --offsets=chars outputs must be exactly what those spans say, byte
+ * for byte, as rebuilt here from the rules in the man page.
+ *
+ * The flags byte: bits 0-1 are -i and --ignore-accents; bits 2-5 the
+ * window size (1 to 16 bytes); bits 6-7 the size of the pieces untagged.
  */
 #include <sys/mman.h>
 
@@ -15,74 +21,248 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct nt_lexicon *lex;
+enum { O_XML, O_INLINE, O_TSV, O_JSONL, O_ONLY, O_CHARS, NOUT };
 
-/* Output of the text in format fmt, into a memory file; returns its size. */
-static size_t
-render(const char *fmt, unsigned flags, const uint8_t *text, size_t n,
-    unsigned char *buf, size_t cap)
+static const char *const fmt[NOUT] = { "xml", "inline", "tsv", "jsonl",
+	"only", "tsv" };
+
+/* Output buffers, big enough for the worst case of MAXTEXT bytes. */
+#define OUTCAP	(24 * MAXTEXT + 4096)
+
+struct tee {
+	struct nt_out *o[NOUT];
+};
+
+static void
+tee_text(void *ctx, const unsigned char *p, size_t n)
 {
-	const struct nt_trie *tries[1] = { nt_lex_trie(lex, 0) };
-	struct nt_out_config oc;
-	struct nt_match_config mc;
-	struct nt_matcher *m;
-	struct nt_out *o;
-	int fd = memfd_create("out", 0);
-	ssize_t r;
+	struct tee *t = ctx;
+	size_t i;
 
-	memset(&oc, 0, sizeof(oc));
-	oc.fd = fd;
-	oc.format = nt_out_format(fmt);
-	oc.lex = lex;
-	o = nt_out_new(&oc);
-	memset(&mc, 0, sizeof(mc));
-	mc.tries = tries;
-	mc.ntries = 1;
-	mc.flags = flags;
-	mc.block = 7;
-	mc.text = nt_out_text;
-	mc.span = nt_out_span;
-	mc.ctx = o;
-	m = nt_match_new(&mc);
-	nt_match_feed(m, text, n);
-	nt_match_finish(m);
-	if (nt_out_flush(o) != 0)
-		abort();
-	nt_match_free(m);
-	nt_out_free(o);
-	r = pread(fd, buf, cap, 0);
+	for (i = 0; i < NOUT; i++)
+		nt_out_text(t->o[i], p, n);
+}
+
+static void
+tee_span(void *ctx, const unsigned char *p, size_t n, const struct nt_span *s)
+{
+	struct tee *t = ctx;
+	size_t i;
+
+	for (i = 0; i < NOUT; i++)
+		nt_out_span(t->o[i], p, n, s);
+}
+
+/* Read back what was written to the memory file fd, and close it. */
+static size_t
+slurp(int fd, unsigned char *buf, size_t cap)
+{
+	ssize_t r = pread(fd, buf, cap, 0);
+
 	close(fd);
 	if (r < 0 || (size_t)r == cap)
 		abort();
 	return (size_t)r;
 }
 
+/* Every format's output of the text, in one run of the matcher. */
+static void
+render(const struct nt_lexicon *lex, unsigned flags, size_t block,
+    const uint8_t *text, size_t n, unsigned char out[NOUT][OUTCAP],
+    size_t len[NOUT])
+{
+	const struct nt_trie *tries[1] = { nt_lex_trie(lex, 0) };
+	struct nt_out_config oc;
+	struct nt_match_config mc;
+	struct nt_matcher *m;
+	struct tee t;
+	int fd[NOUT];
+	size_t i;
+
+	for (i = 0; i < NOUT; i++) {
+		memset(&oc, 0, sizeof(oc));
+		oc.fd = fd[i] = memfd_create("out", 0);
+		oc.format = nt_out_format(fmt[i]);
+		oc.chars = i == O_CHARS;
+		oc.lex = lex;
+		t.o[i] = nt_out_new(&oc);
+	}
+	memset(&mc, 0, sizeof(mc));
+	mc.tries = tries;
+	mc.ntries = 1;
+	mc.flags = flags;
+	mc.block = block;
+	mc.text = tee_text;
+	mc.span = tee_span;
+	mc.ctx = &t;
+	m = nt_match_new(&mc);
+	nt_match_feed(m, text, n);
+	nt_match_finish(m);
+	nt_match_free(m);
+	for (i = 0; i < NOUT; i++) {
+		if (nt_out_flush(t.o[i]) != 0)
+			abort();
+		nt_out_free(t.o[i]);
+		len[i] = slurp(fd[i], out[i], OUTCAP);
+	}
+}
+
 static size_t
-untag(const unsigned char *xml, size_t n, unsigned char *buf, size_t cap)
+untag(const unsigned char *xml, size_t n, size_t piece, unsigned char *buf,
+    size_t cap)
 {
 	struct nt_out_config oc;
 	struct nt_out *o;
 	int fd = memfd_create("untag", 0);
 	size_t i, k;
-	ssize_t r;
 
 	memset(&oc, 0, sizeof(oc));
 	oc.fd = fd;
 	oc.format = nt_out_format("inline");
 	o = nt_out_new(&oc);
 	for (i = 0; i < n; i += k) {
-		k = n - i < 5 ? n - i : 5;
+		k = n - i < piece ? n - i : piece;
 		nt_out_untag(o, xml + i, k);
 	}
 	nt_out_untag_end(o);
 	if (nt_out_flush(o) != 0)
 		abort();
 	nt_out_free(o);
-	r = pread(fd, buf, cap, 0);
-	close(fd);
-	if (r < 0)
+	return slurp(fd, buf, cap);
+}
+
+/*
+ * Strict UTF-8, written out again for the test: the length of the valid
+ * character at p (n bytes left), or 0 for an invalid byte.
+ */
+static size_t
+utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len, i;
+	uint32_t cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		len = 2, cp = p[0] & 0x1Fu;
+	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+		len = 3, cp = p[0] & 0x0Fu;
+	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+		len = 4, cp = p[0] & 0x07u;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3Fu);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+		return 0;
+	return len;
+}
+
+/* Code points in p (n bytes), an invalid byte counting as one. */
+static size_t
+chars(const unsigned char *p, size_t n)
+{
+	size_t i, k, c = 0;
+
+	for (i = 0; i < n; i += k, c++)
+		if ((k = utf8_len(p + i, n - i)) == 0)
+			k = 1;
+	return c;
+}
+
+/* Append n bytes at p to the buffer b (*len bytes, OUTCAP at most). */
+static void
+add(unsigned char *b, size_t *len, const void *p, size_t n)
+{
+	if (*len + n > OUTCAP)
 		abort();
-	return (size_t)r;
+	memcpy(b + *len, p, n);
+	*len += n;
+}
+
+static void
+adds(unsigned char *b, size_t *len, const char *s)
+{
+	add(b, len, s, strlen(s));
+}
+
+/* p as a TSV field: \ TAB LF CR as \\ \t \n \r. */
+static void
+add_tsv(unsigned char *b, size_t *len, const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		switch (p[i]) {
+		case '\\': adds(b, len, "\\\\"); break;
+		case '\t': adds(b, len, "\\t"); break;
+		case '\n': adds(b, len, "\\n"); break;
+		case '\r': adds(b, len, "\\r"); break;
+		default: add(b, len, p + i, 1);
+		}
+}
+
+/* p as an xml attribute value or text. */
+static void
+add_xml(unsigned char *b, size_t *len, const unsigned char *p, size_t n,
+    int attr)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] == '&')
+			adds(b, len, "&amp;");
+		else if (p[i] == '<')
+			adds(b, len, "&lt;");
+		else if (p[i] == '>')
+			adds(b, len, "&gt;");
+		else if (attr && p[i] == '"')
+			adds(b, len, "&quot;");
+		else if (attr && p[i] == '\t')
+			adds(b, len, "&#9;");
+		else if (attr && p[i] == '\n')
+			adds(b, len, "&#10;");
+		else if (attr && p[i] == '\r')
+			adds(b, len, "&#13;");
+		else
+			add(b, len, p + i, 1);
+}
+
+/* p as a JSON string; invalid UTF-8 as U+FFFD. */
+static void
+add_json(unsigned char *b, size_t *len, const unsigned char *p, size_t n)
+{
+	size_t i, k;
+	char u[8];
+
+	adds(b, len, "\"");
+	for (i = 0; i < n; i += k) {
+		k = 1;
+		if (p[i] == '"' || p[i] == '\\') {
+			adds(b, len, "\\");
+			add(b, len, p + i, 1);
+		} else if (p[i] == '\n')
+			adds(b, len, "\\n");
+		else if (p[i] == '\t')
+			adds(b, len, "\\t");
+		else if (p[i] == '\r')
+			adds(b, len, "\\r");
+		else if (p[i] < 0x20) {
+			snprintf(u, sizeof(u), "\\u%04x", p[i]);
+			adds(b, len, u);
+		} else if ((k = utf8_len(p + i, n - i)) == 0) {
+			k = 1;
+			adds(b, len, "\xef\xbf\xbd");
+		} else
+			add(b, len, p + i, k);
+	}
+	adds(b, len, "\"");
 }
 
 /* Undo the TSV escapes of field f (n bytes) into out; returns its size. */
@@ -102,18 +282,26 @@ unescape(const unsigned char *f, size_t n, unsigned char *out)
 	return k;
 }
 
+struct tspan {
+	size_t start, end;
+	const unsigned char *id;	/* in the tsv output, escaped */
+	size_t idlen;
+};
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static unsigned char xml[16 * MAXTEXT + 4096], back[MAXTEXT + 64];
-	static unsigned char tsv[16 * MAXTEXT + 4096], field[MAXTEXT];
+	static unsigned char out[NOUT][OUTCAP], want[OUTCAP];
+	static unsigned char back[MAXTEXT + 64], field[OUTCAP];
+	static struct tspan sp[MAXSPANS];
+	size_t len[NOUT], ntext, n, nb, nsp, wl, i, fl, last;
+	struct nt_lexicon *lex;
 	struct nt_error e;
 	struct fz_gaz g;
 	const uint8_t *text;
 	unsigned char *p, *end, *nl, *t1, *t2, *t3, *t4;
-	size_t ntext, n, nb;
 	unsigned flags;
-	char path[] = "/tmp/nertag-fuzz-gaz.XXXXXX";
+	char path[] = "/tmp/nertag-fuzz-gaz.XXXXXX", num[64];
 	FILE *f;
 	int fd;
 
@@ -128,8 +316,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/*
 	 * The names as a gazetteer file, for a lexicon with labels and IDs;
-	 * names the file syntax cannot hold (a tab, a CR, a leading # or BOM) are
-	 * left out.
+	 * names the file syntax cannot hold (a tab, a CR, a leading # or BOM)
+	 * are left out.
 	 */
 	fd = mkstemp(path);
 	f = fdopen(fd, "w");
@@ -154,32 +342,105 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	unlink(path);
+	render(lex, flags, 1 + (data[0] >> 2 & 15), text, ntext, out, len);
 
-	n = render("xml", flags, text, ntext, xml, sizeof(xml));
-	nb = untag(xml, n, back, sizeof(back));
+	/* xml: --untag gives the text back. */
+	nb = untag(out[O_XML], len[O_XML], 1 + (size_t)(data[0] >> 6) * 3,
+	    back, sizeof(back));
 	if (nb != ntext || memcmp(back, text, ntext) != 0)
 		abort();
 
-	/* tsv: START END LABEL TEXT ID; TEXT is exactly those bytes. */
-	n = render("tsv", flags, text, ntext, tsv, sizeof(tsv));
-	for (p = tsv, end = tsv + n; p < end; p = nl + 1) {
+	/*
+	 * tsv: START END LABEL TEXT ID; spans in order, apart, and TEXT is
+	 * exactly the input bytes at the offsets.
+	 */
+	last = 0;
+	nsp = 0;
+	for (p = out[O_TSV], end = p + len[O_TSV]; p < end; p = nl + 1) {
 		unsigned long s, z;
 
 		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			abort();
 		t1 = memchr(p, '\t', (size_t)(nl - p));
-		t2 = memchr(t1 + 1, '\t', (size_t)(nl - t1 - 1));
-		t3 = memchr(t2 + 1, '\t', (size_t)(nl - t2 - 1));
-		t4 = memchr(t3 + 1, '\t', (size_t)(nl - t3 - 1));
-		if (nl == NULL || t1 == NULL || t2 == NULL || t3 == NULL ||
-		    t4 == NULL)
+		t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(nl - t1 - 1)) : NULL;
+		t3 = t2 ? memchr(t2 + 1, '\t', (size_t)(nl - t2 - 1)) : NULL;
+		t4 = t3 ? memchr(t3 + 1, '\t', (size_t)(nl - t3 - 1)) : NULL;
+		if (t4 == NULL || memchr(t4 + 1, '\t',
+		    (size_t)(nl - t4 - 1)) != NULL)
 			abort();
 		s = strtoul((char *)p, NULL, 10);
 		z = strtoul((char *)t1 + 1, NULL, 10);
-		if (z <= s || z > ntext ||
+		if (s < last || z <= s || z > ntext ||
+		    t3 - t2 != 2 || t2[1] != 'T' ||
 		    unescape(t3 + 1, (size_t)(t4 - t3 - 1), field) != z - s ||
-		    memcmp(field, text + s, z - s) != 0)
+		    memcmp(field, text + s, z - s) != 0 ||
+		    nl - t4 < 7 || memcmp(t4 + 1, "id<&\"", 5) != 0 ||
+		    nl[-1] != '>')
 			abort();
+		last = z;
+		sp[nsp].start = s;
+		sp[nsp].end = z;
+		sp[nsp].id = t4 + 1;
+		sp[nsp].idlen = (size_t)(nl - t4 - 1);
+		nsp++;
 	}
+
+	/* The other formats, rebuilt from those spans. */
+	for (wl = 0, last = 0, i = 0; i < nsp; i++) {
+		/* inline */
+		fl = unescape(sp[i].id, sp[i].idlen, field);
+		add(want, &wl, text + last, sp[i].start - last);
+		adds(want, &wl, "<T");
+		if (fl != sp[i].end - sp[i].start ||
+		    memcmp(field, text + sp[i].start, fl) != 0) {
+			adds(want, &wl, " id=\"");
+			add_xml(want, &wl, field, fl, 1);
+			adds(want, &wl, "\"");
+		}
+		adds(want, &wl, ">");
+		add(want, &wl, text + sp[i].start, sp[i].end - sp[i].start);
+		adds(want, &wl, "</T>");
+		last = sp[i].end;
+	}
+	add(want, &wl, text + last, ntext - last);
+	if (wl != len[O_INLINE] || memcmp(want, out[O_INLINE], wl) != 0)
+		abort();
+	for (wl = 0, i = 0; i < nsp; i++) {
+		/* jsonl */
+		fl = unescape(sp[i].id, sp[i].idlen, field);
+		snprintf(num, sizeof(num), "{\"start\":%zu,\"end\":%zu,",
+		    sp[i].start, sp[i].end);
+		adds(want, &wl, num);
+		adds(want, &wl, "\"label\":\"T\",\"text\":");
+		add_json(want, &wl, text + sp[i].start,
+		    sp[i].end - sp[i].start);
+		adds(want, &wl, ",\"id\":");
+		add_json(want, &wl, field, fl);
+		adds(want, &wl, "}\n");
+	}
+	if (wl != len[O_JSONL] || memcmp(want, out[O_JSONL], wl) != 0)
+		abort();
+	for (wl = 0, i = 0; i < nsp; i++) {
+		/* -o */
+		adds(want, &wl, "T\t");
+		add_tsv(want, &wl, text + sp[i].start, sp[i].end - sp[i].start);
+		adds(want, &wl, "\n");
+	}
+	if (wl != len[O_ONLY] || memcmp(want, out[O_ONLY], wl) != 0)
+		abort();
+	for (wl = 0, i = 0; i < nsp; i++) {
+		/* --offsets=chars */
+		snprintf(num, sizeof(num), "%zu\t%zu\tT\t",
+		    chars(text, sp[i].start), chars(text, sp[i].end));
+		adds(want, &wl, num);
+		add_tsv(want, &wl, text + sp[i].start, sp[i].end - sp[i].start);
+		adds(want, &wl, "\t");
+		add(want, &wl, sp[i].id, sp[i].idlen);
+		adds(want, &wl, "\n");
+	}
+	if (wl != len[O_CHARS] || memcmp(want, out[O_CHARS], wl) != 0)
+		abort();
 	nt_lex_free(lex);
 	fz_free(&g);
 	return 0;

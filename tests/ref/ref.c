@@ -30,6 +30,8 @@ struct ch {
 	int32_t cp;		/* -1: a barrier */
 	size_t off, len;	/* bytes in the text */
 	int word;
+	int space;
+	size_t nlen;		/* bytes of its normal form on its own */
 };
 
 static int
@@ -200,48 +202,100 @@ normal(const int32_t *cps, size_t n, unsigned flags, int trim)
 	return (char *)out;
 }
 
+/*
+ * The length of the normal form of c on its own (0 for white space and
+ * barriers).  Normalisation maps each character on its own (decomposition,
+ * folding and mark removal are per character; canonical ordering only
+ * permutes), so the normal form of a candidate is at least as long as the
+ * sum of these over its characters: once that sum passes the longest name,
+ * no longer candidate from the same start can match.  This only saves time.
+ */
+static size_t
+alone(int32_t c, unsigned flags)
+{
+	char *s;
+	size_t n;
+
+	if (c < 0 || is_space(c))
+		return 0;
+	s = normal(&c, 1, flags, 1);
+	n = s == NULL ? 0 : strlen(s);
+	free(s);
+	return n;
+}
+
+/*
+ * The normal form of the NUL-terminated UTF-8 string name, trimmed, or NULL
+ * if it is not valid UTF-8 or normalises to nothing.
+ */
+static char *
+normal_name(const char *name, unsigned flags)
+{
+	size_t nn = 0, j, L = strlen(name);
+	int32_t *ncp = malloc((L + 1) * sizeof(*ncp)), cp;
+	utf8proc_ssize_t r = 1;
+	char *s;
+
+	for (j = 0; j < L; j += (size_t)r) {
+		r = utf8proc_iterate((const unsigned char *)name + j,
+		    (utf8proc_ssize_t)(L - j), &cp);
+		if (r < 1)
+			break;
+		ncp[nn++] = cp;
+	}
+	s = j == L ? normal(ncp, nn, flags & ~(unsigned)REF_LINES, 1) : NULL;
+	free(ncp);
+	return s;
+}
+
 size_t
-ref_match(const char *const *names, size_t nnames, const unsigned char *text,
-    size_t n, unsigned flags, struct ref_span *out, size_t max)
+ref_match(const char *const *names, size_t nnames, const char *const *stops,
+    size_t nstops, const unsigned char *text, size_t n, unsigned flags,
+    struct ref_span *out, size_t max)
 {
 	struct ch *c = malloc((n + 1) * sizeof(*c));
-	int32_t *cps = malloc((n + 1) * sizeof(*cps)), cp;
+	int32_t *cps = malloc((n + 1) * sizeof(*cps));
 	char **norm = calloc(nnames + 1, sizeof(*norm)), *cand;
-	size_t k, s, e, i, j, count = 0, best, bestname = 0;
-	utf8proc_ssize_t r;
+	char **stop = calloc(nstops + 1, sizeof(*stop));
+	size_t k, s, e, i, count = 0, best, bestname = 0, maxlen = 0, sum;
 
 	for (i = 0; i < nnames; i++) {
-		/* A name: its code points, or nothing if not valid UTF-8. */
-		int32_t *ncp;
-		size_t nn = 0, L = strlen(names[i]);
-
-		ncp = malloc((L + 1) * sizeof(*ncp));
-		for (j = 0; j < L; j += (size_t)r) {
-			r = utf8proc_iterate((const unsigned char *)names[i] + j,
-			    (utf8proc_ssize_t)(L - j), &cp);
-			if (r < 1)
-				break;
-			ncp[nn++] = cp;
-		}
-		norm[i] = j == L ? normal(ncp, nn, flags & ~REF_LINES, 1) : NULL;
-		free(ncp);
+		norm[i] = normal_name(names[i], flags);
+		if (norm[i] != NULL && strlen(norm[i]) > maxlen)
+			maxlen = strlen(norm[i]);
 	}
+	for (i = 0; i < nstops; i++)
+		stop[i] = normal_name(stops[i], flags);
 	k = decode(text, n, flags, c);
+	for (i = 0; i < k; i++) {
+		c[i].space = c[i].cp >= 0 && is_space(c[i].cp);
+		c[i].nlen = alone(c[i].cp, flags);
+	}
 	for (s = 0; s < k && count < max; s++) {
 		/* Names are trimmed: none starts or ends with white space. */
-		if ((s > 0 && c[s - 1].word) || c[s].cp < 0 ||
-		    is_space(c[s].cp))
+		if ((s > 0 && c[s - 1].word) || c[s].cp < 0 || c[s].space)
 			continue;
 		best = 0;
+		sum = 0;
 		for (e = s + 1; e <= k; e++) {
 			if (c[e - 1].cp < 0)
 				break;
-			if ((e < k && c[e].word) || is_space(c[e - 1].cp))
+			sum += c[e - 1].nlen;
+			if (sum > maxlen)
+				break;
+			if ((e < k && c[e].word) || c[e - 1].space)
 				continue;
 			for (i = s; i < e; i++)
 				cps[i - s] = c[i].cp;
 			if ((cand = normal(cps, e - s, flags, 0)) == NULL)
 				continue;
+			for (i = 0; i < nstops; i++)
+				if (stop[i] != NULL && strcmp(stop[i], cand) == 0)
+					break;
+			if (i < nstops) {
+				free(cand);
+				continue;
+			}
 			for (i = 0; i < nnames; i++)
 				if (norm[i] != NULL &&
 				    strcmp(norm[i], cand) == 0)
@@ -262,7 +316,10 @@ ref_match(const char *const *names, size_t nnames, const unsigned char *text,
 	}
 	for (i = 0; i < nnames; i++)
 		free(norm[i]);
+	for (i = 0; i < nstops; i++)
+		free(stop[i]);
 	free(norm);
+	free(stop);
 	free(cps);
 	free(c);
 	return count;

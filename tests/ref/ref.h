@@ -21,10 +21,13 @@ struct ref_span {
 
 /*
  * Match text (n bytes) against names[0..nnames) (NUL-terminated UTF-8;
- * names that are invalid or empty after normalisation are ignored) and
- * write at most max spans to out.  Returns the number of spans.
+ * names that are invalid or empty after normalisation are ignored), less
+ * the stop names stops[0..nstops) (a candidate whose normal form equals a
+ * stop name's is no match), and write at most max spans to out.  Returns
+ * the number of spans.
  */
 size_t	ref_match(const char *const *names, size_t nnames,
+	    const char *const *stops, size_t nstops,
 	    const unsigned char *text, size_t n, unsigned flags,
 	    struct ref_span *out, size_t max);
 
