@@ -102,21 +102,102 @@ yes 'Kyiv and Kiev' | head -n 200000 >"$tmp/big.txt"
 if [ "$(cat "$tmp/st")" = 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ]; then ok
 else bad "EPIPE: status $(cat "$tmp/st"), stderr $(cat "$tmp/err")"; fi
 
-# Signals while writing to a slow reader (EINTR, short writes): the output
-# is whole.  SIGSTOP/SIGCONT interrupt writes; a handled SIGWINCH too.
+# Signals while writing to a slow reader: SIGSTOP and SIGCONT, and SIGWINCH
+# (ignored), sent to nertag itself (by its pid) while it blocks on a full
+# pipe; the output is whole.
 "$nertag" -g "$gaz" "$tmp/big.txt" >"$tmp/want" 2>/dev/null
-"$nertag" -g "$gaz" "$tmp/big.txt" 2>"$tmp/err" | {
-	sleep 0.2; cat; } >"$tmp/got" &
+rm -f "$tmp/fifo"
+mkfifo "$tmp/fifo"
+"$nertag" -g "$gaz" "$tmp/big.txt" >"$tmp/fifo" 2>"$tmp/err" &
 pid=$!
-sleep 0.05
-for p in $(pgrep -f "nertag.*big.txt" 2>/dev/null); do
-	kill -STOP "$p" 2>/dev/null; kill -CONT "$p" 2>/dev/null
-	kill -WINCH "$p" 2>/dev/null
+{ sleep 0.3; cat; } <"$tmp/fifo" >"$tmp/got" &
+rpid=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	kill -STOP "$pid" 2>/dev/null
+	sleep 0.02
+	kill -CONT "$pid" 2>/dev/null
+	kill -WINCH "$pid" 2>/dev/null
+	sleep 0.02
 done
-wait $pid
-if cmp -s "$tmp/want" "$tmp/got" && [ ! -s "$tmp/err" ]; then ok; else
-	bad "signals while writing: output differs or stderr: $(cat "$tmp/err")"
+wait "$pid"
+st=$?
+wait "$rpid"
+if [ $st -eq 0 ] && cmp -s "$tmp/want" "$tmp/got" && [ ! -s "$tmp/err" ]
+then ok; else
+	bad "signals while writing: status $st, output differs or stderr: $(cat "$tmp/err")"
 fi
+
+# The rest needs tests/faults/shim.c, an LD_PRELOAD library that makes
+# read(2) and write(2) fail with EINTR, move fewer bytes than asked, or
+# fail with EIO or ENOSPC part of the way through a given file.
+if ! ${CC:-cc} -O1 -shared -fPIC -o "$tmp/shim.so" \
+    "$root/tests/faults/shim.c" 2>"$tmp/err"; then
+	echo "skip: cannot build tests/faults/shim.c: $(head -c 200 "$tmp/err")"
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+	exit
+fi
+shim() { env LD_PRELOAD="$tmp/shim.so" "$@"; }
+head -n 20000 "$tmp/big.txt" >"$tmp/mid.txt"
+cat "$tmp/in.txt" >>"$tmp/mid.txt"
+i=0
+while [ $i -lt 2000 ]; do cat "$tmp/in.tsv"; i=$((i + 1)); done >"$tmp/mid.tsv"
+"$nertag" -f xml -g "$gaz" "$tmp/mid.txt" >"$tmp/mid.xml"
+
+# EINTR on every other call and short reads and writes, on the input, the
+# gazetteers and the output: the same output, byte for byte.
+interrupted() {
+	name=$1
+	shift
+	(cd "$tmp" && eval "$nertag $*") >"$tmp/want" 2>"$tmp/want.err"
+	(cd "$tmp" && eval "shim SHIM_EINTR=1 SHIM_SHORT=61 $nertag $*") \
+	    >"$tmp/got" 2>"$tmp/err"
+	st=$?
+	if [ $st -eq 0 ] && cmp -s "$tmp/want" "$tmp/got" &&
+	    [ ! -s "$tmp/err" ]; then ok; else
+		bad "EINTR and short reads and writes, $name: status $st: $(head -c 200 "$tmp/err")"
+	fi
+}
+interrupted "inline, stdin" "-g '$gaz' -x '$gaz/LOC.txt' < mid.txt"
+interrupted "xml, -i, file" "-f xml -i -g '$gaz' mid.txt"
+interrupted "tsv, chars" "-f tsv --offsets=chars -g '$gaz' mid.txt"
+interrupted "jsonl, line-buffered" "-f jsonl --line-buffered -g '$gaz' mid.txt"
+interrupted "records" "-r -f tsv -g '$gaz' < mid.tsv"
+interrupted "untag" "--untag mid.xml"
+interrupted "index" "-G idx.ntx mid.txt"
+interrupted "compile" "--compile=out.ntx -g '$gaz' && cat out.ntx"
+
+# expect_error NAME PATTERN COMMAND...: exit 1 and exactly one line on
+# stderr, which matches PATTERN.
+expect_error() {
+	name=$1
+	pat=$2
+	shift 2
+	(cd "$tmp" && eval "$*") >"$tmp/got" 2>"$tmp/err"
+	st=$?
+	if [ $st -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+	    grep -q -- "$pat" "$tmp/err"; then ok; else
+		bad "$name: status $st, stderr: $(head -c 300 "$tmp/err")"
+	fi
+}
+# A read error part of the way through the input, or a gazetteer.
+expect_error "EIO on stdin after 100 bytes" "^nertag: .*Input/output error" \
+    "shim SHIM_EIO=mid.txt SHIM_AFTER=100 $nertag -g '$gaz' < mid.txt"
+expect_error "EIO on FILE after 70000 bytes" "^nertag: .*mid.txt.*Input/output error" \
+    "shim SHIM_EIO=mid.txt SHIM_AFTER=70000 $nertag -g '$gaz' mid.txt"
+expect_error "EIO on a gazetteer" "^nertag: .*ORG.txt.*Input/output error" \
+    "shim SHIM_EIO=ORG.txt $nertag -g '$gaz' < in.txt"
+expect_error "EIO on a stop list" "^nertag: .*LOC.txt.*Input/output error" \
+    "shim SHIM_EIO=LOC.txt $nertag -x '$gaz/LOC.txt' -g '$gaz/ORG.txt' < in.txt"
+# A disk that fills up part of the way: through the output, and through
+# --compile, which must leave neither OUT nor its temporary file behind.
+expect_error "ENOSPC on stdout after 5000 bytes" "^nertag: .*No space left" \
+    "shim SHIM_ENOSPC=got SHIM_AFTER=5000 $nertag -g '$gaz' mid.txt"
+mkdir -p "$tmp/cdir"
+expect_error "ENOSPC during --compile" "^nertag: .*No space left" \
+    "shim SHIM_ENOSPC=cdir/ SHIM_AFTER=100 $nertag --compile=cdir/out.ntx -g '$gaz'"
+if [ -z "$(ls -A "$tmp/cdir")" ]; then ok; else
+	bad "ENOSPC during --compile left files: $(ls -A "$tmp/cdir")"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
