@@ -1,11 +1,18 @@
 /* nertag - fuzz target: compiled indexes a user could have damaged. */
 /*
- * Two ways in.  The whole input as an index file: it must be refused with
- * a reason (the checksum, the header, the sizes), never crash.  And the
- * input as damage to a valid trie image, which the checksum would catch:
+ * Three ways in.  The whole input as an index file: it must be refused with
+ * a reason (the checksum, the header, the sizes), never crash.  The input
+ * as damage to a valid trie image, which the checksum would catch:
  * nt_trie_from_image() either refuses it or every walk, lookup and filter
- * over it stays inside the image.
+ * over it stays inside the image.  And the input as damage to a whole
+ * valid index, sealed again with a correct checksum (as a buggy or hostile
+ * writer would) and loaded from a file with nt_lex_index(): refused, or
+ * every match and every entry it reports stays inside the file.
  */
+#include <sys/stat.h>
+
+#include <unistd.h>
+
 #include "common.h"
 #include "lexicon.h"
 
@@ -32,6 +39,173 @@ nop_span(void *ctx, const unsigned char *p, size_t n, const struct nt_span *s)
 	(void)p;
 	(void)n;
 	(void)s;
+}
+
+/*
+ * The index checksum, as lexicon.c documents it: Fletcher-like sums of
+ * 8-byte words in four lanes over 32-byte pieces, the header's checksum
+ * field (bytes 120 to 127) taken as zero.  Written again here so that the
+ * fuzzer can seal what it damaged.
+ */
+#define HDR_SIZE	128
+#define HDR_CHECKSUM	120
+
+static uint64_t
+seal(unsigned char *p, size_t n)
+{
+	uint64_t a[4], b[4], w[4], h = 0;
+	size_t i;
+	int k;
+
+	memset(p + HDR_CHECKSUM, 0, 8);
+	for (k = 0; k < 4; k++) {
+		a[k] = (uint64_t)k + 1;
+		b[k] = 0;
+	}
+	for (i = 0; i + 32 <= n; i += 32) {
+		memcpy(w, p + i, 32);
+		for (k = 0; k < 4; k++) {
+			a[k] += w[k];
+			b[k] += a[k];
+		}
+	}
+	for (k = 0; k < 4; k++)
+		h = (h ^ a[k] ^ (b[k] << 1 | b[k] >> 63)) *
+		    0x9E3779B97F4A7C15u;
+	memcpy(p + HDR_CHECKSUM, &h, 8);
+	return h;
+}
+
+struct touch {
+	const struct nt_lexicon *lex;
+	unsigned long sum;
+};
+
+/* Read every byte of each match's label and ID: ASan sees any overread. */
+static void
+touch_span(void *ctx, const unsigned char *p, size_t n,
+    const struct nt_span *s)
+{
+	struct touch *t = ctx;
+	struct nt_lex_entry ent;
+	size_t i;
+
+	(void)p;
+	(void)n;
+	nt_lex_entry(t->lex, s->layer, s->value, &ent);
+	for (i = 0; ent.label[i] != '\0'; i++)
+		t->sum += (unsigned char)ent.label[i];
+	for (i = 0; i < ent.idlen; i++)
+		t->sum += (unsigned char)ent.id[i];
+}
+
+/* A valid index of two labels with IDs, built once, and a temp file. */
+static unsigned char *good;
+static size_t ngood;
+static char dir[] = "/tmp/nertag-fuzz-index.XXXXXX";
+static char ipath[sizeof(dir) + 16];
+
+static void
+make_index(void)
+{
+	static const char per[] = "# label: PER\nKim Jong-un\tQ56226\n"
+	    "Emmanuel Macron\tQ3052772\nX\n";
+	static const char loc[] = "Kyiv\tQ1899\nKiev\tQ1899\nNorth Korea\n"
+	    "Korea\tQ18097\nS\xc3\xa3o Paulo\tQ174\n.net\tdot net\n";
+	char path[sizeof(dir) + 16];
+	struct nt_lexicon *x;
+	struct nt_error e;
+	struct stat st;
+	FILE *f;
+
+	if (mkdtemp(dir) == NULL)
+		abort();
+	snprintf(path, sizeof(path), "%s/a.txt", dir);
+	f = fopen(path, "w");
+	fputs(per, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/b.txt", dir);
+	f = fopen(path, "w");
+	fputs(loc, f);
+	fclose(f);
+	x = nt_lex_new(0);
+	snprintf(ipath, sizeof(ipath), "%s/LOC", dir);
+	if (nt_lex_gazetteer(x, dir, NULL, &e) != 0 ||
+	    nt_lex_prepare(x, &e) != 0 ||
+	    nt_lex_write_index(x, ipath, &e) != 0) {
+		fprintf(stderr, "%s: %s\n", e.path, e.reason);
+		abort();
+	}
+	nt_lex_free(x);
+	if (stat(ipath, &st) != 0)
+		abort();
+	ngood = (size_t)st.st_size;
+	good = malloc(ngood);
+	f = fopen(ipath, "rb");
+	if (fread(good, 1, ngood, f) != ngood)
+		abort();
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/a.txt", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/b.txt", dir);
+	unlink(path);
+}
+
+/* Damage the good index by (offset, offset, xor) triples, seal and load. */
+static void
+damaged_index(const uint8_t *data, size_t size)
+{
+	const struct nt_trie *tries[4];
+	struct nt_match_config mc;
+	struct nt_matcher *m;
+	struct nt_lexicon *x;
+	struct nt_error e;
+	struct touch t;
+	unsigned char *copy;
+	size_t i, n;
+	FILE *f;
+
+	if (good == NULL)
+		make_index();
+	copy = malloc(ngood);
+	memcpy(copy, good, ngood);
+	for (i = 0; i + 2 < size; i += 3)
+		copy[(data[i] | (size_t)data[i + 1] << 8) % ngood] ^=
+		    data[i + 2];
+	seal(copy, ngood);
+	f = fopen(ipath, "wb");
+	fwrite(copy, 1, ngood, f);
+	fclose(f);
+	x = nt_lex_new(0);
+	if (nt_lex_index(x, ipath, &e) == 0) {
+		if (nt_lex_prepare(x, &e) != 0 || nt_lex_layers(x) != 1)
+			abort();
+		n = nt_lex_layers(x);
+		for (i = 0; i < n; i++)
+			tries[i] = nt_lex_trie(x, i);
+		memset(&mc, 0, sizeof(mc));
+		mc.tries = tries;
+		mc.ntries = n;
+		mc.veto = nt_lex_veto(x);
+		mc.text = nop_text;
+		mc.span = touch_span;
+		mc.ctx = &t;
+		t.lex = x;
+		t.sum = 0;
+		m = nt_match_new(&mc);
+		nt_match_feed(m, text, sizeof(text) - 1);
+		nt_match_finish(m);
+		nt_match_free(m);
+		(void)nt_lex_names(x);
+	} else if (size < 3 || e.reason[0] == '\0' ||
+	    strcmp(e.path, ipath) != 0) {
+		/* Undamaged, it must load: else seal() is wrong. */
+		fprintf(stderr, "%s: %s\n", e.path, e.reason);
+		abort();
+	}
+	nt_lex_free(x);
+	unlink(ipath);
+	free(copy);
 }
 
 int
@@ -94,5 +268,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nt_trie_free(t);
 	}
 	free(copy);
+
+	damaged_index(data, size);
 	return 0;
 }
