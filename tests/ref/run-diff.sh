@@ -50,5 +50,13 @@ diff_one "$root/tests/example.txt" "-g $root/gazetteers" \
     "-x $root/gazetteers/default.exclude $(ls "$root"/gazetteers/*.txt)"
 diff_one "$root/tests/example.txt" "-i --ignore-accents -g $root/gazetteers" \
     "-ia -x $root/gazetteers/default.exclude $(ls "$root"/gazetteers/*.txt)"
+# A compiled index with a stop list (the matcher's veto), after a gazetteer.
+g=$root/tests/data/gaz
+"$nertag" --compile="$tmp/idx.ntx" -g "$g"
+for text in "$root"/tests/example.txt "$root"/tests/golden/*.in; do
+	[ "$(wc -c <"$text")" -le 20000 ] || continue
+	diff_one "$text" "-g $g/PER.txt -G $tmp/idx.ntx -x $g/LOC.txt" \
+	    "-x $g/LOC.txt $g/PER.txt $g/LOC.txt $g/ORG.txt $g/PER.txt"
+done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
