@@ -6,7 +6,11 @@
  * in pieces, must give back the text byte for byte; every tsv span's TEXT
  * must be exactly the input bytes at its offsets; and the inline, -o, jsonl
  * and --offsets=chars outputs must be exactly what those spans say, byte
- * for byte, as rebuilt here from the rules in the man page.
+ * for byte, as rebuilt here from the rules in the man page.  Last, the text
+ * as one record, KEY<TAB>TEXT with TEXT escaped, fed in pieces through the
+ * record splitter: its tsv (or, for an odd length, inline) output must be
+ * the key, a tab, and the plain output's line (or the inline output with
+ * its \\ TAB LF CR escaped).
  *
  * The flags byte: bits 0-1 are -i and --ignore-accents; bits 2-5 the
  * window size (1 to 16 bytes); bits 6-7 the size of the pieces untagged.
@@ -18,6 +22,7 @@
 #include "common.h"
 #include "lexicon.h"
 #include "output.h"
+#include "records.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -282,6 +287,62 @@ unescape(const unsigned char *f, size_t n, unsigned char *out)
 	return k;
 }
 
+/* The record "k<TAB>TEXT\n" in format f, fed in pieces of piece bytes. */
+static size_t
+render_record(const struct nt_lexicon *lex, unsigned flags, size_t block,
+    const char *f, const uint8_t *text, size_t n, size_t piece,
+    unsigned char *buf, size_t cap)
+{
+	static unsigned char in[2 * MAXTEXT + 8];
+	const struct nt_trie *tries[1] = { nt_lex_trie(lex, 0) };
+	struct nt_out_config oc;
+	struct nt_match_config mc;
+	struct nt_matcher *m;
+	struct nt_records *r;
+	struct nt_out *o;
+	size_t i, k, len = 0;
+	int fd = memfd_create("rec", 0);
+
+	in[len++] = 'k';
+	in[len++] = '\t';
+	for (i = 0; i < n; i++)
+		switch (text[i]) {
+		case '\\': in[len++] = '\\'; in[len++] = '\\'; break;
+		case '\t': in[len++] = '\\'; in[len++] = 't'; break;
+		case '\n': in[len++] = '\\'; in[len++] = 'n'; break;
+		case '\r': in[len++] = '\\'; in[len++] = 'r'; break;
+		default: in[len++] = text[i];
+		}
+	in[len++] = '\n';
+	memset(&oc, 0, sizeof(oc));
+	oc.fd = fd;
+	oc.format = nt_out_format(f);
+	oc.records = 1;
+	oc.lex = lex;
+	o = nt_out_new(&oc);
+	memset(&mc, 0, sizeof(mc));
+	mc.tries = tries;
+	mc.ntries = 1;
+	mc.flags = flags;
+	mc.block = block;
+	mc.text = nt_out_text;
+	mc.span = nt_out_span;
+	mc.ctx = o;
+	m = nt_match_new(&mc);
+	r = nt_rec_new(m, o);
+	for (i = 0; i < len; i += k) {
+		k = len - i < piece ? len - i : piece;
+		nt_rec_feed(r, in + i, k);
+	}
+	nt_rec_finish(r);
+	nt_rec_free(r);
+	nt_match_free(m);
+	if (nt_out_flush(o) != 0)
+		abort();
+	nt_out_free(o);
+	return slurp(fd, buf, cap);
+}
+
 struct tspan {
 	size_t start, end;
 	const unsigned char *id;	/* in the tsv output, escaped */
@@ -441,6 +502,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (wl != len[O_CHARS] || memcmp(want, out[O_CHARS], wl) != 0)
 		abort();
+
+	/* The text as one record. */
+	wl = 0;
+	if (ntext % 2 == 0) {
+		for (p = out[O_TSV], end = p + len[O_TSV]; p < end; p = nl + 1) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			adds(want, &wl, "k\t");
+			add(want, &wl, p, (size_t)(nl + 1 - p));
+		}
+	} else {
+		adds(want, &wl, "k\t");
+		add_tsv(want, &wl, out[O_INLINE], len[O_INLINE]);
+		adds(want, &wl, "\n");
+	}
+	n = render_record(lex, flags, 1 + (data[0] >> 2 & 15),
+	    ntext % 2 == 0 ? "tsv" : "inline", text, ntext,
+	    1 + (size_t)(data[0] >> 6) * 3, field, sizeof(field));
+	if (n != wl || memcmp(field, want, wl) != 0) {
+		fprintf(stderr, "record: want %zu bytes \"%.*s\"\ngot %zu "
+		    "bytes \"%.*s\"\n", wl, (int)wl, want, n, (int)n, field);
+		abort();
+	}
 	nt_lex_free(lex);
 	fz_free(&g);
 	return 0;
