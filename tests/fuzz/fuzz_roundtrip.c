@@ -10,7 +10,8 @@
  * as one record, KEY<TAB>TEXT with TEXT escaped, fed in pieces through the
  * record splitter: its tsv (or, for an odd length, inline) output must be
  * the key, a tab, and the plain output's line (or the inline output with
- * its \\ TAB LF CR escaped).
+ * its \\ TAB LF CR escaped).  And --untag of the text itself must not
+ * depend on how it is cut into pieces.
  *
  * The flags byte: bits 0-1 are -i and --ignore-accents; bits 2-5 the
  * window size (1 to 16 bytes); bits 6-7 the size of the pieces untagged.
@@ -501,6 +502,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		adds(want, &wl, "\n");
 	}
 	if (wl != len[O_CHARS] || memcmp(want, out[O_CHARS], wl) != 0)
+		abort();
+
+	/*
+	 * --untag of the text itself, which need not be xml output: the
+	 * same bytes whether it comes in one piece or byte by byte.
+	 */
+	n = untag(text, ntext, ntext > 0 ? ntext : 1, field, sizeof(field));
+	nb = untag(text, ntext, 1, want, sizeof(want));
+	if (n != nb || memcmp(field, want, n) != 0 || n > ntext)
 		abort();
 
 	/* The text as one record. */
