@@ -17,6 +17,12 @@
 #define MAXNAMES	16
 #define MAXTEXT		400
 #define MAXSPANS	MAXTEXT	/* a span has at least one byte */
+/*
+ * The most bytes the match target streams: its text repeated, so that the
+ * stream outgrows the matcher's window (a few hundred bytes with short
+ * names and a small block) and the window has to move.
+ */
+#define MAXSTREAM	8192
 
 /* A gazetteer made from fuzz input: the names the normaliser accepts. */
 struct fz_gaz {
@@ -78,9 +84,9 @@ fz_free(struct fz_gaz *g)
 
 /* What a matcher run gave. */
 struct fz_run {
-	unsigned char out[MAXTEXT];
+	unsigned char out[MAXSTREAM];
 	size_t len;
-	struct nt_span span[MAXSPANS];
+	struct nt_span span[MAXSTREAM];
 	size_t nspan;
 };
 
@@ -100,7 +106,7 @@ fz_span(void *ctx, const unsigned char *p, size_t n, const struct nt_span *s)
 {
 	struct fz_run *r = ctx;
 
-	if (r->nspan == MAXSPANS || s->start != r->len ||
+	if (r->nspan == MAXSTREAM || s->start != r->len ||
 	    s->end - s->start != n)
 		abort();
 	r->span[r->nspan++] = *s;

@@ -10,7 +10,9 @@
  * puts the second half of the names in a second, lower-priority trie (as
  * two -g options do); bit 5 applies the stop name when the tries are built
  * (as a stop list does for gazetteers) instead of as the matcher's veto
- * trie (as for compiled indexes).
+ * trie (as for compiled indexes); bits 6-7 repeat the text 1, 4, 16 or 64
+ * times (up to MAXSTREAM bytes), so that the stream outgrows the window and
+ * the window moves.
  */
 #include "common.h"
 #include "ref.h"
@@ -37,12 +39,14 @@ add_names(struct nt_trie *t, char *const *names, size_t from, size_t to,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ref_span want[MAXSPANS];
+	static struct ref_span want[MAXSTREAM];
+	static struct fz_run r;
+	static uint8_t text[MAXSTREAM];
 	struct nt_trie *tries[2], *stop = NULL;
 	struct fz_gaz g;
-	struct fz_run r;
-	const uint8_t *text;
+	const uint8_t *t1;
 	size_t ntext, nwant, i, block, piece, nnames, nstop = 0, half, ntries;
+	size_t n1, times;
 	unsigned flags, nflags;
 
 	if (size < 2)
@@ -51,8 +55,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nflags = flags & (NT_NORM_CASEFOLD | NT_NORM_STRIPMARK);
 	block = data[1] & 0x80 ? 0 : 1 + (data[1] & 0x1F);
 	piece = 1 + (data[1] >> 5 & 3) * 5;
-	if (fz_split(data + 2, size - 2, nflags, &g, &text, &ntext) == -1)
+	if (fz_split(data + 2, size - 2, nflags, &g, &t1, &n1) == -1)
 		return 0;
+	times = (size_t)1 << (data[0] >> 6) * 2;
+	for (ntext = 0; times-- > 0 && ntext + n1 <= MAXSTREAM; ntext += n1)
+		memcpy(text + ntext, t1, n1);
 	nnames = g.n;
 	if ((data[0] & 8) && nnames > 0) {
 		nnames--;
@@ -77,7 +84,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    &r);
 	nwant = ref_match((const char *const *)g.name, nnames,
 	    (const char *const *)g.name + nnames, nstop, text, ntext, flags,
-	    want, MAXSPANS);
+	    want, MAXSTREAM);
 	if (nwant != r.nspan)
 		goto differ;
 	for (i = 0; i < nwant; i++)
