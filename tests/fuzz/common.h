@@ -116,17 +116,20 @@ fz_span(void *ctx, const unsigned char *p, size_t n, const struct nt_span *s)
 /*
  * Run the stream matcher with ntries tries and veto (or NULL) over text, in
  * pieces of piece bytes through a window of block bytes (0: the default).
+ * The text goes through twice, with nt_match_finish() between (as for two
+ * FILEs): the second pass must give what the first gave.
  */
 static void
 fz_match_layers(const struct nt_trie *const *tries, size_t ntries,
     const struct nt_trie *veto, unsigned flags, size_t block, size_t piece,
     const uint8_t *text, size_t n, struct fz_run *r)
 {
+	static struct nt_span first[MAXSTREAM];
 	struct nt_match_config cfg;
 	struct nt_matcher *m;
-	size_t i, k;
+	size_t i, k, nfirst = 0;
+	int pass;
 
-	memset(r, 0, sizeof(*r));
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.tries = tries;
 	cfg.ntries = ntries;
@@ -137,15 +140,30 @@ fz_match_layers(const struct nt_trie *const *tries, size_t ntries,
 	cfg.span = fz_span;
 	cfg.ctx = r;
 	m = nt_match_new(&cfg);
-	for (i = 0; i < n; i += k) {
-		k = n - i < piece ? n - i : piece;
-		nt_match_feed(m, text + i, k);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			nfirst = r->nspan;
+			memcpy(first, r->span, nfirst * sizeof(first[0]));
+		}
+		r->len = r->nspan = 0;
+		for (i = 0; i < n; i += k) {
+			k = n - i < piece ? n - i : piece;
+			nt_match_feed(m, text + i, k);
+		}
+		nt_match_finish(m);
+		/* Every byte passes through, once, in order. */
+		if (r->len != n || (n > 0 && memcmp(r->out, text, n) != 0))
+			abort();
 	}
-	nt_match_finish(m);
 	nt_match_free(m);
-	/* Every byte passes through, once, in order. */
-	if (r->len != n || (n > 0 && memcmp(r->out, text, n) != 0))
+	if (nfirst != r->nspan)
 		abort();
+	for (i = 0; i < nfirst; i++)
+		if (first[i].start != r->span[i].start ||
+		    first[i].end != r->span[i].end ||
+		    first[i].layer != r->span[i].layer ||
+		    first[i].value != r->span[i].value)
+			abort();
 }
 
 #endif
