@@ -141,10 +141,10 @@ shim() {
 	env LD_PRELOAD="$tmp/shim.so" \
 	    ASAN_OPTIONS="verify_asan_link_order=0:${ASAN_OPTIONS:-}" "$@"
 }
-head -n 20000 "$tmp/big.txt" >"$tmp/mid.txt"
+head -n 5000 "$tmp/big.txt" >"$tmp/mid.txt"
 cat "$tmp/in.txt" >>"$tmp/mid.txt"
 i=0
-while [ $i -lt 2000 ]; do cat "$tmp/in.tsv"; i=$((i + 1)); done >"$tmp/mid.tsv"
+while [ $i -lt 500 ]; do cat "$tmp/in.tsv"; i=$((i + 1)); done >"$tmp/mid.tsv"
 "$nertag" -f xml -g "$gaz" "$tmp/mid.txt" >"$tmp/mid.xml"
 
 # EINTR on every other call and short reads and writes, on the input, the
@@ -186,8 +186,8 @@ expect_error() {
 # A read error part of the way through the input, or a gazetteer.
 expect_error "EIO on stdin after 100 bytes" "^nertag: .*Input/output error" \
     "shim SHIM_EIO=mid.txt SHIM_AFTER=100 $nertag -g '$gaz' < mid.txt"
-expect_error "EIO on FILE after 70000 bytes" "^nertag: .*mid.txt.*Input/output error" \
-    "shim SHIM_EIO=mid.txt SHIM_AFTER=70000 $nertag -g '$gaz' mid.txt"
+expect_error "EIO on FILE after 30000 bytes" "^nertag: .*mid.txt.*Input/output error" \
+    "shim SHIM_EIO=mid.txt SHIM_AFTER=30000 $nertag -g '$gaz' mid.txt"
 expect_error "EIO on a gazetteer" "^nertag: .*ORG.txt.*Input/output error" \
     "shim SHIM_EIO=ORG.txt $nertag -g '$gaz' < in.txt"
 expect_error "EIO on a stop list" "^nertag: .*LOC.txt.*Input/output error" \
