@@ -32,8 +32,12 @@ enum { O_XML, O_INLINE, O_TSV, O_JSONL, O_ONLY, O_CHARS, NOUT };
 static const char *const fmt[NOUT] = { "xml", "inline", "tsv", "jsonl",
 	"only", "tsv" };
 
-/* Output buffers, big enough for the worst case of MAXTEXT bytes. */
-#define OUTCAP	(24 * MAXTEXT + 4096)
+/*
+ * Output buffers, big enough for the worst case of MAXTEXT bytes: a match
+ * at every byte, each a jsonl line of some 65 bytes
+ * ({"start":399,"end":400,"label":"T","text":"]","id":"id<&\"15>"}).
+ */
+#define OUTCAP	(96 * MAXTEXT + 4096)
 
 struct tee {
 	struct nt_out *o[NOUT];
