@@ -103,7 +103,7 @@ lint-man:
 # The whole suite again under AddressSanitizer and UBSan.
 asan:
 	$(MAKE) BUILD=build-asan WERROR=1 CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
-	    LDFLAGS='-fsanitize=address,undefined' check-unit check-golden check-peer
+	    LDFLAGS='-fsanitize=address,undefined' check-unit check-golden check-e2e check-peer
 
 valgrind: all $(UNITS:%=$(BUILD)/test_%)
 	@set -e; for t in $(UNITS); do \
