@@ -438,6 +438,9 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 		    (unsigned long long)h.filelen);
 		return -1;
 	}
+	/* The checksum reads whole 32-byte pieces: so are all files. */
+	if (n % 32 != 0)
+		goto corrupt;
 	for (k = 0; k < NSECT; k++)
 		if (h.off[k] < sizeof(h) || h.off[k] % 32 != 0 ||
 		    h.len[k] > n || h.off[k] > n - h.len[k])
