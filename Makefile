@@ -25,11 +25,11 @@ CMOCKA_LIBS	!= pkg-config --libs cmocka
 ALLCFLAGS = $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR_FLAGS) $(UTF8PROC_CFLAGS)
 WERROR_FLAGS = $(WERROR:1=-Werror)
 
-MODS	= util normalize trie gazetteer lexicon match output records
-HDR	= src/util.h src/normalize.h src/trie.h src/gazetteer.h \
+MODS	= util verify normalize trie gazetteer lexicon match output records
+HDR	= src/util.h src/verify.h src/normalize.h src/trie.h src/gazetteer.h \
 	  src/lexicon.h src/match.h src/output.h src/records.h
 OBJ	= $(MODS:%=$(BUILD)/%.o)
-UNITS	= normalize trie gazetteer lexicon match output records
+UNITS	= verify normalize trie gazetteer lexicon match output records
 
 INDEXES	= gazetteers/default.ntx gazetteers/default-i.ntx \
 	  gazetteers/default-a.ntx gazetteers/default-ia.ntx

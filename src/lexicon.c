@@ -8,7 +8,7 @@
  * parsing and no building.
  *
  * The compiled index file (all integers in the writer's byte order, which
- * the header records; sections 8-byte aligned):
+ * the header records; sections start at multiples of 32):
  *
  *	header		magic "NERTAGIX", version, byte order, flags, counts,
  *			section offsets and lengths, file length, checksum
@@ -19,11 +19,17 @@
  *			of one file are consecutive and share a label
  *	ids		the ID bytes
  *	trie		nt_trie_image()
+ *	sums		one uint64 checksum per 64 KiB block of the bytes from
+ *			the end of the header to the start of sums
  *
  * Four bytes an entry besides its ID keep an index under 64 bytes a name.
- * The checksum covers the whole file, its own field taken as zero.  A file that is
- * truncated, damaged, foreign, of another version or byte order, or built
- * with other normalisation flags is refused with a message, never used.
+ * The header's checksum covers the header (its own field taken as zero)
+ * and the sums, and is checked at load with the small sections; the blocks
+ * of the large ones are checked as they are first read (verify.c), so that
+ * a 55 MB index starts in the time a small one does.  A file that is
+ * truncated, foreign, of another version or byte order, or built with other
+ * normalisation flags is refused at load; a damaged one is refused at load
+ * or where the damage is first read, never used.
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -38,12 +44,14 @@
 #include "lexicon.h"
 #include "normalize.h"
 #include "util.h"
+#include "verify.h"
 
 #define MAGIC		"NERTAGIX"
-#define VERSION		1
+#define VERSION		2
 #define BYTE_ORDER_MARK	0x01020304u
 
-#define NSECT		5
+#define NSECT		6
+#define SUMS		5	/* the section of block checksums */
 
 struct run {			/* entries from first on have label */
 	uint32_t first;
@@ -59,10 +67,11 @@ struct header {
 	uint32_t nlabels;
 	uint32_t nentries;
 	uint32_t pad;
-	uint64_t off[NSECT];	/* labels, idend, runs, ids, trie */
+	uint64_t off[NSECT];	/* labels, idend, runs, ids, trie, sums */
 	uint64_t len[NSECT];
 	uint64_t filelen;
-	uint64_t checksum;	/* of the bytes after the header */
+	uint64_t checksum;	/* of the header and the sums */
+	uint64_t reserved[2];	/* zero */
 };
 
 _Static_assert(sizeof(struct header) % 32 == 0, "sections align to 32");
@@ -81,6 +90,8 @@ struct layer {
 	size_t nlabels;
 	void *map;			/* a mapped index, maplen bytes */
 	size_t maplen;
+	struct nt_guard *guard;		/* checks map's blocks, or NULL */
+	char *path;			/* of the index, for messages */
 	int built;			/* from gazetteers, not an index */
 };
 
@@ -91,6 +102,7 @@ struct nt_lexicon {
 	char **label;			/* lexicon labels */
 	size_t nlabels, labelcap;
 	struct nt_trie *exclude;	/* stop-listed names, or NULL */
+	int damaged;			/* a guard found a damaged block */
 	int any_index;
 	int prepared;
 };
@@ -328,94 +340,49 @@ nt_lex_gazetteer(struct nt_lexicon *x, const char *path, const char *label,
 	return add_file(x, path, label, 0, e);
 }
 
-/*
- * A checksum in the manner of Fletcher's: per lane, a sum of 8-byte words
- * and a sum of those sums, so that it sees changed, swapped and moved words.
- * Additions only, in four independent lanes, so that the compiler
- * vectorises it and a large index is checked at memory speed.  It catches
- * damage; it is no defence against forgery.  Feed it pieces whose sizes
- * are multiples of 32.
- */
-struct sum {
-	uint64_t a[4], b[4];
-};
-
-static void
-sum_init(struct sum *s)
+/* Sections start at multiples of 32, the checksum's step. */
+static size_t
+pad32(size_t n)
 {
-	int k;
-
-	for (k = 0; k < 4; k++) {
-		s->a[k] = (uint64_t)k + 1;
-		s->b[k] = 0;
-	}
-}
-
-static void
-sum_add(struct sum *s, const unsigned char *p, size_t n)
-{
-	uint64_t w[4], a[4], b[4];
-	size_t i;
-	int k;
-
-	/* Local sums: s may alias p as far as the compiler knows. */
-	memcpy(a, s->a, sizeof(a));
-	memcpy(b, s->b, sizeof(b));
-	for (i = 0; i + 32 <= n; i += 32) {
-		memcpy(w, p + i, 32);
-		for (k = 0; k < 4; k++) {
-			a[k] += w[k];
-			b[k] += a[k];
-		}
-	}
-	memcpy(s->a, a, sizeof(a));
-	memcpy(s->b, b, sizeof(b));
-}
-
-static uint64_t
-sum_end(const struct sum *s)
-{
-	uint64_t h = 0;
-	int k;
-
-	for (k = 0; k < 4; k++)
-		h = (h ^ s->a[k] ^ (s->b[k] << 1 | s->b[k] >> 63)) *
-		    0x9E3779B97F4A7C15u;
-	return h;
+	return (n + 31) & ~(size_t)31;
 }
 
 /*
- * The checksum of an index image of n bytes: its header, with the checksum
- * field taken as zero, then everything after it.
+ * The checksum of an index image's header, with the checksum field taken
+ * as zero, and of its block sums (off, up to the end of the file).
  */
 static uint64_t
-checksum(const unsigned char *p, size_t n)
+head_checksum(const unsigned char *p, uint64_t off, uint64_t n)
 {
 	struct header h;
-	struct sum s;
+	struct nt_sum s;
 
 	memcpy(&h, p, sizeof(h));
 	h.checksum = 0;
-	sum_init(&s);
-	sum_add(&s, (const unsigned char *)&h, sizeof(h));
-	sum_add(&s, p + sizeof(h), n - sizeof(h));
-	return sum_end(&s);
+	nt_sum_init(&s);
+	nt_sum_add(&s, (const unsigned char *)&h, sizeof(h));
+	nt_sum_add(&s, p + off, (size_t)(n - off));
+	return nt_sum_end(&s);
 }
 
 /*
  * Check an index image and fill l from it (l may be NULL to check only).
- * x (may be NULL) receives its labels.
+ * x (may be NULL) receives its labels.  With whole, every block is checked
+ * now; otherwise the small sections are, and the rest on first use.
  */
 static int
 use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
-    size_t n, unsigned flags, const char *path, struct nt_error *e)
+    size_t n, unsigned flags, int whole, const char *path,
+    struct nt_error *e)
 {
 	struct header h;
 	const struct run *run;
 	const char *lab, *end;
-	size_t nrun;
+	struct nt_guard *g = NULL;
 	struct nt_trie *t;
-	size_t i, k;
+	size_t nrun, i, k;
+	uint64_t dlen;
+	int scratch = 0;
 
 	if (n < sizeof(h) || memcmp(p, MAGIC, 8) != 0) {
 		nt_error_set(e, path, 0, "not a nertag index");
@@ -438,14 +405,23 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 		    (unsigned long long)h.filelen);
 		return -1;
 	}
-	/* The checksum reads whole 32-byte pieces: so are all files. */
-	if (n % 32 != 0)
+	/* Checksums read whole 32-byte pieces: so are all files. */
+	if (n % 32 != 0 || h.pad != 0 || h.reserved[0] != 0 ||
+	    h.reserved[1] != 0)
 		goto corrupt;
 	for (k = 0; k < NSECT; k++)
 		if (h.off[k] < sizeof(h) || h.off[k] % 32 != 0 ||
 		    h.len[k] > n || h.off[k] > n - h.len[k])
 			goto corrupt;
-	if (h.pad != 0 || checksum(p, n) != h.checksum)
+	/* The sums come last and guard everything between them and here. */
+	dlen = h.off[SUMS] - sizeof(h);
+	if (h.len[SUMS] != 8 * (uint64_t)nt_guard_blocks((size_t)dlen) ||
+	    h.off[SUMS] + pad32((size_t)h.len[SUMS]) != n)
+		goto corrupt;
+	for (k = 0; k < SUMS; k++)
+		if (h.off[k] + h.len[k] > h.off[SUMS])
+			goto corrupt;
+	if (head_checksum(p, h.off[SUMS], n) != h.checksum)
 		goto corrupt;
 	if (h.flags != flags) {
 		nt_error_set(e, path, 0, "index built with %s%s, but "
@@ -457,10 +433,16 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 		    flags & NT_NORM_STRIPMARK ? ", --ignore-accents" : "");
 		return -1;
 	}
+	/* Damage found while loading is reported here, not later. */
+	g = nt_guard_new(p + sizeof(h), (size_t)dlen,
+	    (const void *)(p + h.off[SUMS]), &scratch);
+	if (whole && !nt_guard_check_all(g))
+		goto corrupt;
 	/* Labels: nlabels valid names, each NUL-terminated. */
 	lab = (const char *)p + h.off[0];
 	end = lab + h.len[0];
-	if (h.nlabels == 0 || h.nlabels > MAXLABELS)
+	if (h.nlabels == 0 || h.nlabels > MAXLABELS ||
+	    !nt_guard_ok(g, lab, (size_t)h.len[0]))
 		goto corrupt;
 	for (i = 0; i < h.nlabels; i++) {
 		const char *z = memchr(lab, '\0', (size_t)(end - lab));
@@ -476,7 +458,8 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 	 * here, so that loading takes no time that grows with the index.
 	 */
 	if (h.len[1] != (uint64_t)h.nentries * 4 || h.len[2] % 8 != 0 ||
-	    h.len[2] == 0 || h.len[3] > UINT32_MAX)
+	    h.len[2] == 0 || h.len[3] > UINT32_MAX ||
+	    !nt_guard_ok(g, p + h.off[2], (size_t)h.len[2]))
 		goto corrupt;
 	run = (const void *)(p + h.off[2]);
 	nrun = (size_t)(h.len[2] / 8);
@@ -485,16 +468,21 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 		if (run[i].label >= h.nlabels || run[0].first != 0 ||
 		    (i > 0 && run[i].first <= run[i - 1].first))
 			goto corrupt;
-	t = nt_trie_from_image(p + h.off[4], (size_t)h.len[4]);
+	t = nt_trie_from_image_guarded(p + h.off[4], (size_t)h.len[4], g);
 	if (t == NULL || nt_trie_max_value(t) > h.nentries) {
 		nt_trie_free(t);
 		goto corrupt;
 	}
-	if (l == NULL) {
+	if (l == NULL || scratch) {
 		nt_trie_free(t);
+		if (scratch)
+			goto corrupt;
+		nt_guard_free(g);
 		return 0;
 	}
+	g->damaged = &x->damaged;
 	l->trie = t;
+	l->guard = g;
 	l->idend = (const void *)(p + h.off[1]);
 	l->run = run;
 	l->nrun = nrun;
@@ -503,6 +491,7 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 	l->nids = (size_t)h.len[3];
 	return 0;
 corrupt:
+	nt_guard_free(g);
 	nt_error_set(e, path, 0, "index is damaged (checksum or structure "
 	    "wrong): compile it again");
 	return -1;
@@ -512,11 +501,12 @@ int
 nt_lex_check_image(const void *p, size_t n, unsigned flags,
     struct nt_error *e)
 {
-	return use_image(NULL, NULL, p, n, flags, "index", e);
+	return use_image(NULL, NULL, p, n, flags, 1, "index", e);
 }
 
-int
-nt_lex_index(struct nt_lexicon *x, const char *path, struct nt_error *e)
+static int
+add_index(struct nt_lexicon *x, const char *path, int whole,
+    struct nt_error *e)
 {
 	struct stat st;
 	struct layer *l;
@@ -552,14 +542,57 @@ nt_lex_index(struct nt_lexicon *x, const char *path, struct nt_error *e)
 	l = new_layer(x);
 	l->map = map;
 	l->maplen = (size_t)st.st_size;
-	if (use_image(x, l, map, l->maplen, x->flags, path, e) == -1) {
+	if (use_image(x, l, map, l->maplen, x->flags, whole, path, e) == -1) {
 		munmap(map, l->maplen);
 		x->nlayers--;
 		free(l->labelmap);
 		return -1;
 	}
+	l->path = xmemdup(path, strlen(path));
 	x->any_index = 1;
 	return 0;
+}
+
+int
+nt_lex_index(struct nt_lexicon *x, const char *path, struct nt_error *e)
+{
+	return add_index(x, path, 0, e);
+}
+
+int
+nt_lex_index_whole(struct nt_lexicon *x, const char *path,
+    struct nt_error *e)
+{
+	return add_index(x, path, 1, e);
+}
+
+int
+nt_lex_damage(const struct nt_lexicon *x, struct nt_error *e)
+{
+	const struct nt_guard *g;
+	size_t i;
+
+	if (!x->damaged)
+		return 0;
+	for (i = 0; i < x->nlayers; i++) {
+		g = x->layer[i].guard;
+		if (g == NULL || g->state[g->bad_block] != 2)
+			continue;
+		nt_error_set(e, x->layer[i].path, 0, "index is damaged "
+		    "(block %zu, bytes %zu to %zu after the header, fails its "
+		    "checksum): compile it again", g->bad_block,
+		    g->bad_block << NT_BLOCK_SHIFT,
+		    ((g->bad_block + 1) << NT_BLOCK_SHIFT) - 1);
+		return -1;
+	}
+	nt_error_set(e, "", 0, "an index is damaged: compile it again");
+	return -1;
+}
+
+const int *
+nt_lex_damaged_flag(const struct nt_lexicon *x)
+{
+	return &x->damaged;
 }
 
 int
@@ -623,23 +656,38 @@ label_of(const struct layer *l, uint32_t i)
 	    l->run[lo].label : 0;
 }
 
-void
+int
 nt_lex_entry(const struct nt_lexicon *x, size_t layer, uint32_t value,
     struct nt_lex_entry *ent)
 {
 	const struct layer *l = &x->layer[layer];
 	uint32_t start, end, lab;
+	int good = 1;
 
-	/* A damaged index gives an empty ID and its first label, no crash. */
-	start = value >= 2 && value - 2 < l->nent ? l->idend[value - 2] : 0;
-	end = value >= 1 && value - 1 < l->nent ? l->idend[value - 1] : 0;
+	/*
+	 * A damaged index gives an empty ID and its first label, no crash;
+	 * a damaged block also returns -1.
+	 */
+	if (value >= 2 && value - 2 < l->nent)
+		good = nt_guard_ok(l->guard, &l->idend[value - 2], 8);
+	else if (value == 1 && l->nent > 0)
+		good = nt_guard_ok(l->guard, &l->idend[0], 4);
+	start = good && value >= 2 && value - 2 < l->nent ?
+	    l->idend[value - 2] : 0;
+	end = good && value >= 1 && value - 1 < l->nent ?
+	    l->idend[value - 1] : 0;
 	if (end > l->nids || start > end)
 		start = end = 0;
+	else if (!nt_guard_ok(l->guard, l->ids + start, end - start)) {
+		good = 0;
+		start = end = 0;
+	}
 	lab = label_of(l, value - 1);
 	ent->label_no = l->labelmap[lab];
 	ent->label = x->label[ent->label_no];
 	ent->id = l->ids + start;
 	ent->idlen = end - start;
+	return good ? 0 : -1;
 }
 
 size_t
@@ -656,13 +704,6 @@ nt_lex_names(const struct nt_lexicon *x)
 	for (i = 0; i < x->nlayers; i++)
 		n += nt_trie_keys(x->layer[i].trie);
 	return n;
-}
-
-/* Sections start at multiples of 32, the checksum's step. */
-static size_t
-pad32(size_t n)
-{
-	return (n + 31) & ~(size_t)31;
 }
 
 static int
@@ -683,6 +724,51 @@ write_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* Block checksums of a stream of bytes, fed in multiples of 32. */
+struct blocksums {
+	struct nt_sum cur;
+	size_t fill;		/* bytes in the current block */
+	uint64_t *sums;
+	size_t n, cap;
+};
+
+static void
+blocks_add(struct blocksums *b, const unsigned char *p, size_t n)
+{
+	const size_t block = (size_t)1 << NT_BLOCK_SHIFT;
+	size_t k;
+
+	while (n > 0) {
+		if (b->fill == 0)
+			nt_sum_init(&b->cur);
+		k = block - b->fill;
+		if (k > n)
+			k = n;
+		nt_sum_add(&b->cur, p, k);
+		b->fill += k;
+		p += k;
+		n -= k;
+		if (b->fill == block) {
+			xgrow(&b->sums, &b->cap, b->n + 1, sizeof(*b->sums));
+			b->sums[b->n++] = nt_sum_end(&b->cur);
+			b->fill = 0;
+		}
+	}
+}
+
+/* A section's bytes as the file holds them: with padding to 32. */
+static void
+blocks_section(struct blocksums *b, const unsigned char *p, size_t n)
+{
+	unsigned char last[32] = { 0 };
+
+	blocks_add(b, p, n & ~(size_t)31);
+	if (n % 32 != 0) {
+		memcpy(last, p + (n & ~(size_t)31), n % 32);
+		blocks_add(b, last, 32);
+	}
+}
+
 int
 nt_lex_write_index(const struct nt_lexicon *x, const char *path,
     struct nt_error *e)
@@ -691,7 +777,8 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	const struct layer *l;
 	const unsigned char *sect[NSECT];
 	struct header h;
-	struct sum sum;
+	struct blocksums bs = { 0 };
+	struct nt_sum sum;
 	unsigned char *labels, *trie;
 	size_t i, pos, len;
 	char *tmp;
@@ -732,26 +819,32 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	sect[4] = trie;
 	h.len[4] = nt_trie_image_size(l->trie);
 	pos = sizeof(h);
-	for (i = 0; i < NSECT; i++) {
+	for (i = 0; i < SUMS; i++) {
 		h.off[i] = pos;
 		pos += pad32((size_t)h.len[i]);
+		blocks_section(&bs, sect[i], (size_t)h.len[i]);
 	}
+	if (bs.fill > 0) {
+		xgrow(&bs.sums, &bs.cap, bs.n + 1, sizeof(*bs.sums));
+		bs.sums[bs.n++] = nt_sum_end(&bs.cur);
+	}
+	sect[SUMS] = (const void *)bs.sums;
+	h.off[SUMS] = pos;
+	h.len[SUMS] = 8 * bs.n;
+	pos += pad32((size_t)h.len[SUMS]);
 	h.filelen = pos;
-	/* The header first, its checksum field zero, as checksum() sees it. */
-	sum_init(&sum);
-	sum_add(&sum, (const unsigned char *)&h, sizeof(h));
-	for (i = 0; i < NSECT; i++) {
-		sum_add(&sum, sect[i], (size_t)h.len[i] & ~(size_t)31);
-		/* The section's tail and padding, as one 32-byte piece. */
-		if (h.len[i] % 32 != 0) {
-			unsigned char last[32] = { 0 };
+	/* The header, its checksum field zero, and the sums with padding. */
+	nt_sum_init(&sum);
+	nt_sum_add(&sum, (const unsigned char *)&h, sizeof(h));
+	nt_sum_add(&sum, sect[SUMS], (size_t)h.len[SUMS] & ~(size_t)31);
+	if (h.len[SUMS] % 32 != 0) {
+		unsigned char last[32] = { 0 };
 
-			memcpy(last, sect[i] + (h.len[i] & ~(uint64_t)31),
-			    (size_t)(h.len[i] % 32));
-			sum_add(&sum, last, 32);
-		}
+		memcpy(last, sect[SUMS] + (h.len[SUMS] & ~(uint64_t)31),
+		    (size_t)(h.len[SUMS] % 32));
+		nt_sum_add(&sum, last, 32);
 	}
-	h.checksum = sum_end(&sum);
+	h.checksum = nt_sum_end(&sum);
 
 	tmp = xmalloc(strlen(path) + 16);
 	snprintf(tmp, strlen(path) + 16, "%s.tmpXXXXXX", path);
@@ -760,6 +853,7 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 		free(tmp);
 		free(labels);
 		free(trie);
+		free(bs.sums);
 		return -1;
 	}
 	bad = write_all(fd, (const unsigned char *)&h, sizeof(h));
@@ -783,6 +877,7 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	free(tmp);
 	free(labels);
 	free(trie);
+	free(bs.sums);
 	return bad;
 }
 
@@ -803,6 +898,8 @@ nt_lex_free(struct nt_lexicon *x)
 		free(l->labelmap);
 		if (l->map != NULL)
 			munmap(l->map, l->maplen);
+		nt_guard_free(l->guard);
+		free(l->path);
 	}
 	free(x->layer);
 	for (i = 0; i < x->nlabels; i++)

@@ -48,10 +48,26 @@ int	nt_lex_gazetteer(struct nt_lexicon *x, const char *path,
  * Add the compiled index at path (mapped, not copied), after those added
  * before it.  Returns 0, or -1 with *e filled: unreadable, truncated,
  * corrupt, foreign, of another version, or built with other normalisation
- * flags.
+ * flags.  Only the index's header and small sections are checked now; each
+ * 64 KiB block of the rest is checked when first read, and a damaged one
+ * is reported by nt_lex_damage().
  */
 int	nt_lex_index(struct nt_lexicon *x, const char *path,
 	    struct nt_error *e);
+
+/* As nt_lex_index(), checking every block of the file now. */
+int	nt_lex_index_whole(struct nt_lexicon *x, const char *path,
+	    struct nt_error *e);
+
+/*
+ * 0 if no damaged block of an index has been read yet; else -1 with *e
+ * naming the file and the block.  Once damage is found, walks and entries
+ * that needed the block have failed: stop and report it.
+ */
+int	nt_lex_damage(const struct nt_lexicon *x, struct nt_error *e);
+
+/* A flag that turns 1 when damage is found, for the matcher to watch. */
+const int *nt_lex_damaged_flag(const struct nt_lexicon *x);
 
 /*
  * Build the tries.  After this only the accessors below may be called.
@@ -68,8 +84,11 @@ size_t	nt_lex_layers(const struct nt_lexicon *x);
 const struct nt_trie *nt_lex_trie(const struct nt_lexicon *x, size_t layer);
 const struct nt_trie *nt_lex_veto(const struct nt_lexicon *x);
 
-/* The entry that value (from layer's trie) stands for. */
-void	nt_lex_entry(const struct nt_lexicon *x, size_t layer, uint32_t value,
+/*
+ * The entry that value (from layer's trie) stands for.  Returns 0, or -1
+ * if the bytes it is read from are in a damaged block (*ent is then empty).
+ */
+int	nt_lex_entry(const struct nt_lexicon *x, size_t layer, uint32_t value,
 	    struct nt_lex_entry *ent);
 
 /* The number of labels, and of distinct names over all layers. */

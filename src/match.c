@@ -50,6 +50,8 @@ struct nt_matcher {
 	size_t emit;		/* first byte not yet passed on */
 	uint64_t base;		/* stream offset of buf[0] */
 	int prev_word;		/* the character before scan is a word one */
+	const int *damaged;	/* the config's flag, or one always 0 */
+	int failed;		/* damage was seen: pass nothing more on */
 	unsigned char start[128];	/* ASCII byte may start a name */
 	unsigned char word[128];	/* ASCII byte is a word character */
 	unsigned char high;	/* some name starts with a byte >= 0x80 */
@@ -78,7 +80,10 @@ nt_match_new(const struct nt_match_config *cfg)
 	size_t i, maxlen = 1, walk;
 	int b;
 
+	static const int never;
+
 	m->cfg = *cfg;
+	m->damaged = cfg->damaged != NULL ? cfg->damaged : &never;
 	if (m->cfg.block == 0)
 		m->cfg.block = DEFAULT_BLOCK;
 	if (m->cfg.ntries > MAXLAYERS)
@@ -302,6 +307,23 @@ step:
 }
 
 /*
+ * Stop for good: a damaged index block was met, so nothing from here on
+ * can be trusted.  The window is dropped without being passed on.
+ */
+static void
+fail(struct nt_matcher *m)
+{
+	m->failed = 1;
+	m->scan = m->emit = m->len;
+}
+
+int
+nt_match_failed(const struct nt_matcher *m)
+{
+	return m->failed;
+}
+
+/*
  * Scan from m->scan as far as the window allows; with eof, to the end.
  * Everything before the place where it stops is passed on.
  */
@@ -314,6 +336,10 @@ process(struct nt_matcher *m, int eof)
 	struct nt_span s;
 	uint32_t value;
 
+	if (m->failed || *m->damaged) {
+		fail(m);
+		return;
+	}
 	m->buf[len] = 0;	/* the sentinel that stops the automaton */
 	for (;;) {
 		unsigned char c, t;
@@ -382,6 +408,10 @@ process(struct nt_matcher *m, int eof)
 				break;
 			r = walk(m, p, 1, &end, &layer, &value, &lw);
 		}
+		if (*m->damaged) {
+			fail(m);
+			return;
+		}
 		if (r == WALK_MATCH) {
 			flush_to(m, p);
 			s.start = m->base + p;
@@ -389,6 +419,10 @@ process(struct nt_matcher *m, int eof)
 			s.layer = layer;
 			s.value = value;
 			m->cfg.span(m->cfg.ctx, buf + p, end - p, &s);
+			if (*m->damaged) {
+				fail(m);
+				return;
+			}
 			m->emit = p = end;
 			prev = lw;
 			continue;
@@ -455,6 +489,8 @@ void
 nt_match_finish(struct nt_matcher *m)
 {
 	process(m, 1);
+	if (m->failed)
+		return;
 	m->len = m->scan = m->emit = 0;
 	m->base = 0;
 	m->prev_word = 0;

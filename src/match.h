@@ -35,6 +35,12 @@ struct nt_match_config {
 	nt_text_fn *text;
 	nt_span_fn *span;
 	void *ctx;
+	/*
+	 * Turns non-zero when a walk meets a damaged index block (see
+	 * nt_lex_damaged_flag()); the matcher then passes nothing more on.
+	 * NULL when the tries are built in memory.
+	 */
+	const int *damaged;
 };
 
 struct nt_matcher;
@@ -65,6 +71,13 @@ void	nt_match_feed(struct nt_matcher *m, const void *p, size_t n);
  * afresh (offsets from 0, a word boundary before the next byte).
  */
 void	nt_match_finish(struct nt_matcher *m);
+
+/*
+ * 1 if the matcher has stopped because the damaged flag was raised: what
+ * it passed on before is right, the rest is dropped.  Check it after each
+ * commit, feed and finish.
+ */
+int	nt_match_failed(const struct nt_matcher *m);
 
 /* Free m; m may be NULL. */
 void	nt_match_free(struct nt_matcher *m);

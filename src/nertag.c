@@ -198,7 +198,7 @@ load(struct source *src, size_t nsrc, char **excl, size_t nexcl,
 		if (dir == NULL || *dir == '\0')
 			dir = NT_DATADIR;
 		idx = compiling ? NULL : default_index(dir, flags);
-		if (idx != NULL && nt_lex_index(x, idx, &e) == -1) {
+		if (idx != NULL && nt_lex_index_whole(x, idx, &e) == -1) {
 			/* Still correct from the gazetteers, only slower. */
 			warnx("%s: %s; reading the gazetteers instead", e.path,
 			    e.reason);
@@ -252,6 +252,8 @@ run(int fd, struct nt_matcher *m, struct nt_records *rec, struct nt_out *o,
 			nt_rec_feed(rec, p, (size_t)r);
 		else
 			nt_match_commit(m, (size_t)r);
+		if (m != NULL && nt_match_failed(m))
+			return -2;
 		if (line_buffered)
 			nt_out_flush(o);
 		if (nt_out_error(o) != 0)
@@ -263,7 +265,7 @@ run(int fd, struct nt_matcher *m, struct nt_records *rec, struct nt_out *o,
 		nt_rec_finish(rec);
 	else
 		nt_match_finish(m);
-	return 0;
+	return m != NULL && nt_match_failed(m) ? -2 : 0;
 }
 
 int
@@ -284,7 +286,7 @@ main(int argc, char *argv[])
 	size_t nsrc = 0, srccap = 0, nexcl = 0, exclcap = 0, i;
 	unsigned flags = 0;
 	int ch, only = 0, records = 0, untag = 0, linebuf = 0, chars = 0;
-	int status = 0, fd, fmt;
+	int status = 0, fd, fmt, r;
 
 	opterr = 0;	/* our messages, named "nertag" whatever argv[0] is */
 	while ((ch = getopt_long(argc, argv, "f:G:g:hiorVx:", longopts,
@@ -422,7 +424,11 @@ main(int argc, char *argv[])
 		mcfg.text = nt_out_text;
 		mcfg.span = nt_out_span;
 		mcfg.ctx = o;
+		mcfg.damaged = nt_lex_damaged_flag(lex);
 		m = nt_match_new(&mcfg);
+		/* Its filters read the index's first blocks. */
+		if (nt_lex_damage(lex, &e) == -1)
+			fail(&e);
 		if (records)
 			rec = nt_rec_new(m, o);
 	}
@@ -440,7 +446,18 @@ main(int argc, char *argv[])
 			continue;
 		}
 		nt_out_file(o, name);
-		if (run(fd, m, rec, o, untag, linebuf, rbuf) == -1) {
+		r = run(fd, m, rec, o, untag, linebuf, rbuf);
+		if (r == -2) {
+			/* What was written is right; the rest is not. */
+			nt_lex_damage(lex, &e);
+			if (fd != STDIN_FILENO)
+				close(fd);
+			nt_out_flush(o);
+			warnx("%s: %s", e.path, e.reason);
+			status = 1;
+			break;
+		}
+		if (r == -1) {
 			warn("%s", strcmp(name, "-") == 0 ? "(standard input)" :
 			    name);
 			status = 1;

@@ -301,7 +301,9 @@ nt_out_span(void *ctx, const unsigned char *p, size_t n,
 	struct nt_lex_entry ent;
 	struct nt_span cs;
 
-	nt_lex_entry(o->cfg.lex, s->layer, s->value, &ent);
+	/* A damaged index: write nothing more; the caller reports it. */
+	if (nt_lex_entry(o->cfg.lex, s->layer, s->value, &ent) == -1)
+		return;
 	if (o->cfg.chars) {
 		cs = *s;
 		cs.start = o->chars;

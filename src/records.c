@@ -92,6 +92,8 @@ end_record(struct nt_records *r)
 	r->escape = 0;
 	flush_chunk(r);
 	nt_match_finish(r->m);
+	if (nt_match_failed(r->m))
+		return;
 	nt_out_record_end(r->o);
 	r->in_text = 0;
 	r->keylen = 0;
@@ -103,7 +105,8 @@ nt_rec_feed(struct nt_records *r, const unsigned char *p, size_t n)
 	const unsigned char *end = p + n, *nl, *tab;
 	size_t k;
 
-	while (p < end) {
+	/* After damage in an index, nothing more is passed on. */
+	while (p < end && !nt_match_failed(r->m)) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		k = (size_t)((nl != NULL ? nl : end) - p);
 		if (!r->in_text) {
@@ -145,6 +148,8 @@ nt_rec_feed(struct nt_records *r, const unsigned char *p, size_t n)
 void
 nt_rec_finish(struct nt_records *r)
 {
+	if (nt_match_failed(r->m))
+		return;
 	if (r->in_text)
 		end_record(r);
 	else if (r->keylen > 0) {

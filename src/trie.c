@@ -58,6 +58,7 @@ struct nt_trie {
 	const unsigned char *bloom;	/* first-word filter, nbloom words */
 	uint32_t nbloom;		/* 64-bit words, or 0 for no filter */
 	uint32_t root[256];		/* root's child per byte, 0 if none */
+	struct nt_guard *guard;		/* checks a mapped image, or NULL */
 	void *mem[5];			/* what this trie allocated */
 
 	/* Before nt_trie_prepare(). */
@@ -201,8 +202,21 @@ nt_trie_first_word(const struct nt_trie *t, const unsigned char *word,
 		return 1;
 	h = word_hash(word, n);
 	bits = bloom_bits(h);
+	/* A damaged filter says maybe: the walk that follows meets it too. */
+	if (!nt_guard_ok(t->guard, t->bloom + 8 * bloom_word(h, t->nbloom), 8))
+		return 1;
 	memcpy(&w, t->bloom + 8 * bloom_word(h, t->nbloom), 8);
 	return (w & bits) == bits;
+}
+
+/*
+ * Node n and the one after it, whose fields end n's ranges, may be read:
+ * the guard (if any) has found their bytes good.
+ */
+static int
+nodes_ok(const struct nt_trie *t, uint32_t n)
+{
+	return nt_guard_ok(t->guard, &t->node[n], 2 * sizeof(struct node));
 }
 
 struct range {			/* the keys below one node, while building */
@@ -217,6 +231,9 @@ fill_root(struct nt_trie *t)
 	uint32_t e;
 
 	memset(t->root, 0, sizeof(t->root));
+	if (!nodes_ok(t, 0) || t->node[1].edge > t->nedges ||
+	    !nt_guard_ok(t->guard, t->key, t->node[1].edge))
+		return;
 	for (e = t->node[0].edge; e < t->node[1].edge; e++)
 		if (e + 1 < t->nnodes)
 			t->root[t->key[e]] = e + 1;
@@ -409,7 +426,8 @@ edge(const struct nt_trie *t, uint32_t n, unsigned char b)
 
 	if (n == 0)
 		return t->root[b];
-	if (hi > t->nedges || lo > hi)
+	if (hi > t->nedges || lo > hi ||
+	    !nt_guard_ok(t->guard, t->key + lo, hi - lo))
 		return 0;
 	if (hi - lo <= 8) {
 		for (; lo < hi; lo++)
@@ -442,9 +460,12 @@ nt_trie_step(const struct nt_trie *t, struct nt_trie_pos *p,
 	const unsigned char *sg;
 
 	while (n > 0) {
+		if (!nodes_ok(t, node))
+			return 0;
 		sg = t->seg + t->node[node].seg;
 		slen = t->node[node + 1].seg - t->node[node].seg;
-		if (t->node[node + 1].seg > t->nseg || slen > t->nseg)
+		if (t->node[node + 1].seg > t->nseg || slen > t->nseg ||
+		    !nt_guard_ok(t->guard, sg, slen))
 			return 0;
 		while (off < slen && n > 0) {
 			if (sg[off] != *s)
@@ -470,7 +491,8 @@ nt_trie_step(const struct nt_trie *t, struct nt_trie_pos *p,
 uint32_t
 nt_trie_value(const struct nt_trie *t, const struct nt_trie_pos *p)
 {
-	if (p->off != t->node[p->node + 1].seg - t->node[p->node].seg ||
+	if (p->node >= t->nnodes || !nodes_ok(t, p->node) ||
+	    p->off != t->node[p->node + 1].seg - t->node[p->node].seg ||
 	    t->node[p->node].val > t->maxval)
 		return 0;
 	return t->node[p->node].val;
@@ -506,12 +528,18 @@ nt_trie_first_pairs(const struct nt_trie *t, unsigned char pairs[8192])
 	for (b = 0; b < 256; b++) {
 		if ((c = t->root[b]) == 0)
 			continue;
+		if (!nodes_ok(t, c)) {
+			memset(pairs + b * 32, 0xFF, 32);
+			continue;
+		}
 		slo = t->node[c].seg;
 		shi = t->node[c + 1].seg;
 		lo = t->node[c].edge;
 		hi = t->node[c + 1].edge;
 		if ((slo == shi && t->node[c].val != 0) || shi > t->nseg ||
-		    slo > shi || hi > t->nedges || lo > hi) {
+		    slo > shi || hi > t->nedges || lo > hi ||
+		    !nt_guard_ok(t->guard, t->seg + slo, shi - slo) ||
+		    !nt_guard_ok(t->guard, t->key + lo, hi - lo)) {
 			/* A one-byte key, or damage: any second byte. */
 			memset(pairs + b * 32, 0xFF, 32);
 			continue;
@@ -572,12 +600,19 @@ nt_trie_image(const struct nt_trie *t, unsigned char *dst)
 struct nt_trie *
 nt_trie_from_image(const void *p, size_t len)
 {
+	return nt_trie_from_image_guarded(p, len, NULL);
+}
+
+struct nt_trie *
+nt_trie_from_image_guarded(const void *p, size_t len, struct nt_guard *g)
+{
 	const unsigned char *b = p;
 	uint32_t hdr[HDR_WORDS];
 	struct nt_trie *t;
 	uint64_t need;
 
-	if (len < sizeof(hdr) || ((uintptr_t)p & 3) != 0)
+	if (len < sizeof(hdr) || ((uintptr_t)p & 3) != 0 ||
+	    !nt_guard_ok(g, p, sizeof(hdr)))
 		return NULL;
 	memcpy(hdr, b, sizeof(hdr));
 	if (hdr[0] == 0 || hdr[0] == UINT32_MAX || hdr[1] != hdr[0] - 1)
@@ -608,11 +643,13 @@ nt_trie_from_image(const void *p, size_t len)
 	t->seg = b;
 	b += pad4(t->nseg);
 	t->bloom = b;
+	t->guard = g;
 	/*
 	 * Only the ends are checked here, in constant time, so that a large
 	 * index loads at once; walks check each index they read (edge()).
 	 */
-	if (t->node[0].edge != 0 || t->node[0].seg != 0 ||
+	if (!nodes_ok(t, 0) || !nodes_ok(t, t->nnodes - 1) ||
+	    t->node[0].edge != 0 || t->node[0].seg != 0 ||
 	    t->node[t->nnodes].edge != t->nedges ||
 	    t->node[t->nnodes].seg != t->nseg ||
 	    t->node[1].edge > t->nedges) {

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "verify.h"
+
 /* The longest key, in bytes; nt_trie_add() refuses longer ones. */
 #define NT_TRIE_KEY_MAX	1024
 
@@ -101,10 +103,18 @@ void	nt_trie_image(const struct nt_trie *t, unsigned char *dst);
 /*
  * A trie that uses the image at p (len bytes, 4-byte aligned) in place,
  * after checking its sizes; walks check every index they read, so that no
- * walk over a damaged image can leave it.  The image must outlive the trie.  Returns
- * NULL if the image is malformed.
+ * walk over a damaged image can leave it.  The image must outlive the
+ * trie.  Returns NULL if the image is malformed.
  */
 struct nt_trie *nt_trie_from_image(const void *p, size_t len);
+
+/*
+ * As nt_trie_from_image(), with every byte of the image checked by guard g
+ * (NULL for none) before it is first read: a walk that meets a damaged
+ * block dies there, and the guard records the damage for the caller.
+ */
+struct nt_trie *nt_trie_from_image_guarded(const void *p, size_t len,
+	    struct nt_guard *g);
 
 /* Free t and all it owns (not a borrowed image); t may be NULL. */
 void	nt_trie_free(struct nt_trie *t);

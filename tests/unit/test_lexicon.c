@@ -235,6 +235,150 @@ t_damaged_index(void **state)
 	free(img);
 }
 
+/* A file's bytes, read whole. */
+static unsigned char *
+slurp_file(const char *path, size_t *n)
+{
+	struct stat st;
+	unsigned char *b;
+	FILE *f;
+
+	assert_int_equal(stat(path, &st), 0);
+	*n = (size_t)st.st_size;
+	b = malloc(*n);
+	assert_non_null(b);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(b, 1, *n, f), *n);
+	fclose(f);
+	return b;
+}
+
+static void
+spit_file(const char *path, const unsigned char *b, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(b, 1, n, f), n);
+	fclose(f);
+}
+
+#define NLAZY	8000
+
+/*
+ * Large indexes are checked block by block as they are read: damage far
+ * from the header loads, is found where it is first read, and is then
+ * reported with the file's name and the block; the parts before it serve.
+ */
+static void
+t_lazy_damage(void **state)
+{
+	struct nt_lexicon *x = nt_lex_new(0), *y;
+	struct nt_lex_entry ent;
+	struct nt_error e;
+	char idx[256], bad[256], name[32], *text;
+	unsigned char *img;
+	uint64_t trieoff;
+	size_t n, i, len, at, failed;
+	uint32_t v;
+
+	(void)state;
+	/* Long IDs: blocks 0 to 2 hold IDs, the trie comes after. */
+	text = malloc(NLAZY * 80);
+	assert_non_null(text);
+	for (i = 0, len = 0; i < NLAZY; i++)
+		len += (size_t)sprintf(text + len, "Name%05zu\tID-%05zu-%s\n",
+		    i, i, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	assert_int_equal(nt_lex_gazetteer(x, put("LOC.txt", text), NULL, &e),
+	    0);
+	free(text);
+	assert_int_equal(nt_lex_prepare(x, &e), 0);
+	snprintf(idx, sizeof(idx), "%s/big.ntx", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.ntx", dir);
+	assert_int_equal(nt_lex_write_index(x, idx, &e), 0);
+	nt_lex_free(x);
+	img = slurp_file(idx, &n);
+	memcpy(&trieoff, img + 64, 8);	/* off[4], the trie */
+	assert_true(trieoff > 160 + 2 * 65536);
+
+	/* An ID in block 1: loads, lookups work, that entry fails. */
+	at = 160 + 65536 + 1000;
+	img[at] ^= 0x01;
+	spit_file(bad, img, n);
+	y = nt_lex_new(0);
+	assert_int_equal(nt_lex_index(y, bad, &e), 0);
+	assert_int_equal(nt_lex_prepare(y, &e), 0);
+	assert_int_equal(nt_lex_damage(y, &e), 0);
+	for (i = failed = 0; i < NLAZY; i++) {
+		snprintf(name, sizeof(name), "Name%05zu", i);
+		v = nt_trie_lookup(nt_lex_trie(y, 0), (unsigned char *)name,
+		    strlen(name));
+		assert_true(v != 0);
+		if (nt_lex_entry(y, 0, v, &ent) == -1) {
+			failed++;
+			assert_int_equal(ent.idlen, 0);
+		} else
+			assert_int_equal(ent.idlen, 49);
+	}
+	/* 65536 bytes of 49-byte IDs, give or take the two at the ends. */
+	assert_true(failed >= 65536 / 49 - 1 && failed <= 65536 / 49 + 2);
+	assert_int_equal(nt_lex_damage(y, &e), -1);
+	assert_string_equal(e.path, bad);
+	assert_non_null(strstr(e.reason, "block 1,"));
+	nt_lex_free(y);
+	/* Checked whole, it is refused at once. */
+	y = nt_lex_new(0);
+	assert_int_equal(nt_lex_index_whole(y, bad, &e), -1);
+	assert_true(strncmp(e.reason, "index is damaged", 16) == 0);
+	nt_lex_free(y);
+	img[at] ^= 0x01;
+
+	/*
+	 * A node of the trie beyond the block where it starts (read at load
+	 * for the root): some lookups fail, and say why.
+	 */
+	at = (((size_t)trieoff - 160) / 65536 + 1) * 65536 + 160 + 100;
+	memcpy(&v, img + trieoff, 4);	/* the number of nodes */
+	assert_true(at < trieoff + 28 + 12 * (size_t)v);
+	img[at] ^= 0x08;
+	spit_file(bad, img, n);
+	y = nt_lex_new(0);
+	assert_int_equal(nt_lex_index(y, bad, &e), 0);
+	assert_int_equal(nt_lex_prepare(y, &e), 0);
+	for (i = failed = 0; i < NLAZY; i++) {
+		snprintf(name, sizeof(name), "Name%05zu", i);
+		failed += nt_trie_lookup(nt_lex_trie(y, 0),
+		    (unsigned char *)name, strlen(name)) == 0;
+	}
+	assert_true(failed > 0 && failed < NLAZY);
+	assert_int_equal(nt_lex_damage(y, &e), -1);
+	assert_string_equal(e.path, bad);
+	assert_non_null(strstr(e.reason, "fails its checksum"));
+	nt_lex_free(y);
+	img[at] ^= 0x08;
+
+	/* Damage in the block sums, the labels or the header: at load. */
+	for (i = 0; i < 3; i++) {
+		at = i == 0 ? n - 1 - 8 * (n / 65536 / 2) : i == 1 ? 170 : 20;
+		img[at] ^= 0x04;
+		spit_file(bad, img, n);
+		y = nt_lex_new(0);
+		assert_int_equal(nt_lex_index(y, bad, &e), -1);
+		nt_lex_free(y);
+		img[at] ^= 0x04;
+	}
+	/* And undamaged, all is well. */
+	y = nt_lex_new(0);
+	assert_int_equal(nt_lex_index_whole(y, idx, &e), 0);
+	assert_int_equal(nt_lex_prepare(y, &e), 0);
+	assert_string_equal(find(y, "Name07999", 0),
+	    "LOC:ID-07999-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	assert_int_equal(nt_lex_damage(y, &e), 0);
+	nt_lex_free(y);
+	free(img);
+}
+
 static void
 t_stop_lists(void **state)
 {
@@ -501,6 +645,7 @@ main(void)
 		cmocka_unit_test(t_label_override_and_errors),
 		cmocka_unit_test(t_index_round_trip),
 		cmocka_unit_test(t_damaged_index),
+		cmocka_unit_test(t_lazy_damage),
 		cmocka_unit_test(t_stop_lists),
 		cmocka_unit_test(t_first_file_wins_and_labels),
 		cmocka_unit_test(t_index_and_gazetteer_layers),

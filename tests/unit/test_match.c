@@ -648,11 +648,74 @@ t_space_commit(void **state)
 	free(c.all);
 }
 
+/* Raise the damaged flag at the second span, as a damaged entry would. */
+static int damage_flag;
+
+static void
+damaging_span(void *ctx, const unsigned char *p, size_t n,
+    const struct nt_span *s)
+{
+	struct collect *c = ctx;
+
+	if (c->nspan == 1) {
+		damage_flag = 1;
+		return;		/* the output module writes nothing then */
+	}
+	collect_span(ctx, p, n, s);
+}
+
+static void
+t_damage_stops(void **state)
+{
+	struct nt_trie *t = make_trie(places, 0);
+	const struct nt_trie *tries[1] = { t };
+	static const char in[] = "Kyiv a Kyiv b Kyiv c";
+	struct nt_match_config cfg;
+	struct nt_matcher *m;
+	struct collect c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.tries = tries;
+	cfg.ntries = 1;
+	cfg.text = collect_text;
+	cfg.span = damaging_span;
+	cfg.ctx = &c;
+	cfg.damaged = &damage_flag;
+	damage_flag = 0;
+	m = nt_match_new(&cfg);
+	assert_int_equal(nt_match_failed(m), 0);
+	nt_match_feed(m, in, sizeof(in) - 1);
+	nt_match_finish(m);
+	/* What came before the damage, and nothing after it. */
+	assert_int_equal(nt_match_failed(m), 1);
+	assert_int_equal(c.len, 7);
+	assert_memory_equal(c.all, "Kyiv a ", 7);
+	nt_match_feed(m, in, sizeof(in) - 1);
+	nt_match_finish(m);
+	assert_int_equal(c.len, 7);
+	nt_match_free(m);
+
+	/* Damage found before any input (by the filters): nothing at all. */
+	free(c.all);
+	memset(&c, 0, sizeof(c));
+	m = nt_match_new(&cfg);
+	nt_match_feed(m, in, sizeof(in) - 1);
+	nt_match_finish(m);
+	assert_int_equal(nt_match_failed(m), 1);
+	assert_int_equal(c.len, 0);
+	nt_match_free(m);
+	nt_trie_free(t);
+	free(c.all);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_empty),
+		cmocka_unit_test(t_damage_stops),
 		cmocka_unit_test(t_word_bounds),
 		cmocka_unit_test(t_leftmost_longest),
 		cmocka_unit_test(t_white_space_runs),
