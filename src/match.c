@@ -66,17 +66,68 @@ struct nt_matcher {
 	 */
 	unsigned char cls[256];
 	unsigned char pairs[8192];	/* first two normalised bytes of names */
+	/*
+	 * The same for two ASCII bytes as they come, bit a * 128 + b: with
+	 * folding and white space already applied, one load decides a start.
+	 */
+	unsigned char rawpairs[128 * 128 / 8];
+	/*
+	 * Common non-ASCII characters, looked up once: the Latin letters of
+	 * U+0080 to U+027F (two bytes) and the punctuation of U+2000 to
+	 * U+203F (E2 80 xx: quotes, dashes).  U_KNOWN if the entry is set,
+	 * U_WORD for a word character, U_START if a name may begin with it
+	 * (its normalised form starts with some name's first byte).  Used
+	 * only when an ASCII byte follows, so that no mark can join it.
+	 */
+	unsigned char u2[0x280 - 0x80];
+	unsigned char u3[64];
 };
+
+#define U_KNOWN	1
+#define U_WORD	2
+#define U_START	4
 
 #define C_WORD	1
 #define C_START	2
 #define C_SLOW	4
 
+/*
+ * The u2/u3 entry of code point cp on its own: 0 (not known, take the
+ * slow path) for white space, which joins runs, and for what does not
+ * normalise on its own.
+ */
+static unsigned char
+known(int32_t cp, unsigned flags, const unsigned char any[256])
+{
+	unsigned char utf[4], *norm, e;
+	size_t n, k;
+	int cls = nt_norm_class(cp);
+
+	if (cls == NT_CLASS_SPACE)
+		return 0;
+	if (cp < 0x800) {
+		utf[0] = (unsigned char)(0xC0 | cp >> 6);
+		utf[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else {
+		utf[0] = (unsigned char)(0xE0 | cp >> 12);
+		utf[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		utf[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		n = 3;
+	}
+	if ((norm = nt_norm_string(utf, n, flags, &k)) == NULL)
+		return 0;
+	e = U_KNOWN | (cls == NT_CLASS_WORD ? U_WORD : 0) |
+	    (k > 0 && any[norm[0]] ? U_START : 0);
+	free(norm);
+	return k > 0 ? e : 0;
+}
+
 struct nt_matcher *
 nt_match_new(const struct nt_match_config *cfg)
 {
 	struct nt_matcher *m = xcalloc(1, sizeof(*m));
-	unsigned char first[256];
+	unsigned char first[256], any[256];
 	size_t i, maxlen = 1, walk;
 	int b;
 
@@ -93,6 +144,7 @@ nt_match_new(const struct nt_match_config *cfg)
 		    nt_norm_ascii_fold[b] : (unsigned char)b;
 		m->word[b] = nt_norm_ascii_class[b] == NT_CLASS_WORD;
 	}
+	memset(any, 0, sizeof(any));
 	for (i = 0; i < m->cfg.ntries; i++) {
 		unsigned char pairs[8192];
 		size_t k;
@@ -101,6 +153,8 @@ nt_match_new(const struct nt_match_config *cfg)
 		for (k = 0; k < sizeof(pairs); k++)
 			m->pairs[k] |= pairs[k];
 		nt_trie_first_bytes(cfg->tries[i], first);
+		for (b = 0; b < 256; b++)
+			any[b] |= first[b];
 		for (b = 0; b < 128; b++)
 			m->start[b] |= first[m->fold[b]];
 		for (b = 128; b < 256; b++)
@@ -115,6 +169,19 @@ nt_match_new(const struct nt_match_config *cfg)
 	 */
 	for (b = 0; b < 128; b++)
 		m->high |= m->start[b];
+	for (b = 0; b < 128; b++) {
+		int c2;
+
+		for (c2 = 1; c2 < 128; c2++) {
+			unsigned x = m->fold[b], y = nt_norm_ascii_class[c2] ==
+			    NT_CLASS_SPACE && !(c2 == '\n' &&
+			    (cfg->flags & NT_NORM_LINES)) ? ' ' : m->fold[c2];
+
+			if (m->pairs[x * 32 + y / 8] & (1 << (y % 8)))
+				m->rawpairs[(b * 128 + c2) / 8] |=
+				    (unsigned char)(1 << (c2 % 8));
+		}
+	}
 	m->maxrun = maxlen + 1;
 	m->run = xmalloc(m->maxrun);
 	for (b = 0; b < 256; b++) {
@@ -124,6 +191,10 @@ nt_match_new(const struct nt_match_config *cfg)
 			m->cls[b] = (unsigned char)((m->word[b] ? C_WORD : 0) |
 			    (m->start[b] ? C_START : 0));
 	}
+	for (b = 0x80; b < 0x280; b++)
+		m->u2[b - 0x80] = known(b, cfg->flags, any);
+	for (b = 0; b < 64; b++)
+		m->u3[b] = known(0x2000 + b, cfg->flags, any);
 	walk = maxlen * SRC_PER_BYTE + 64;
 	m->cap = walk + m->cfg.block;
 	m->buf = xmalloc(m->cap + 1);
@@ -363,10 +434,31 @@ process(struct nt_matcher *m, int eof)
 			continue;
 		}
 		if (c >= 0x80) {
-			k = nt_norm_class_at(buf + p, len - p, eof, &clen);
-			if (k == -1)
+			unsigned char u = 0;
+
+			/* Common letters and punctuation without utf8proc. */
+			if (c >= 0xC2 && c < 0xCA && p + 2 < len &&
+			    (buf[p + 1] & 0xC0) == 0x80 && buf[p + 2] < 0x80) {
+				u = m->u2[((c & 0x1F) << 6 | (buf[p + 1] & 0x3F)) -
+				    0x80];
+				clen = 2;
+			} else if (c == 0xE2 && buf[p + 1] == 0x80 &&
+			    p + 3 < len && (buf[p + 2] & 0xC0) == 0x80 &&
+			    buf[p + 3] < 0x80) {
+				u = m->u3[buf[p + 2] & 0x3F];
+				clen = 3;
+			}
+			if (u != 0) {
+				k = u & U_WORD ? NT_CLASS_WORD : NT_CLASS_OTHER;
+				if (prev || !(u & U_START)) {
+					prev = k == NT_CLASS_WORD;
+					p += clen;
+					continue;
+				}
+			} else if ((k = nt_norm_class_at(buf + p, len - p, eof,
+			    &clen)) == -1)
 				break;
-			if (prev || !m->high) {
+			else if (prev || !m->high) {
 				prev = k == NT_CLASS_WORD;
 				p += clen;
 				continue;
@@ -379,12 +471,9 @@ process(struct nt_matcher *m, int eof)
 		 */
 		if (c < 0x80 && p + 1 < len && buf[p + 1] < 0x80 &&
 		    buf[p + 1] != 0) {
-			unsigned a = m->fold[c], b = buf[p + 1];
+			unsigned b = buf[p + 1];
 
-			b = nt_norm_ascii_class[b] == NT_CLASS_SPACE &&
-			    !(b == '\n' && (m->cfg.flags & NT_NORM_LINES)) ?
-			    ' ' : m->fold[b];
-			if (!(m->pairs[a * 32 + b / 8] & (1 << (b % 8)))) {
+			if (!(m->rawpairs[(c * 128 + b) / 8] & (1 << (b % 8)))) {
 				prev = m->word[c];
 				p++;
 				continue;

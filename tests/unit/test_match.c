@@ -710,12 +710,51 @@ t_damage_stops(void **state)
 	free(c.all);
 }
 
+/*
+ * Latin letters and general punctuation take a table instead of utf8proc
+ * when an ASCII byte follows them: the same classes, the same starts.
+ */
+static void
+t_common_non_ascii(void **state)
+{
+	static const char *const names[] = { "'s-Hertogenbosch", "Paris",
+		"\xc3\x89vian", "\xe2\x80\x9cQuoted", "-Minus", NULL };
+
+	(void)state;
+	/* A curly apostrophe after a space starts a name with '. */
+	expect_spans(names, 0, "in \xe2\x80\x99s-Hertogenbosch.",
+	    "3-21:1 \xe2\x80\x99s-Hertogenbosch");
+	expect_spans(names, 0, "x\xe2\x80\x98s-Hertogenbosch", "");
+	/* Quotes and dashes are boundaries; letters are not. */
+	expect_spans(names, 0, "\xe2\x80\x9cParis\xe2\x80\x9d", "3-8:2 Paris");
+	expect_spans(names, 0, "x\xe2\x80\x94Paris", "4-9:2 Paris");
+	expect_spans(names, 0, "caf\xc3\xa9Paris", "");
+	expect_spans(names, 0, "Paris\xc3\xa9 Paris", "8-13:2 Paris");
+	expect_spans(names, 0, "\xc3\xa9 Paris", "3-8:2 Paris");
+	/* A dash normalises to '-', which begins a name. */
+	expect_spans(names, 0, "a \xe2\x80\x93Minus", "2-10:5 \xe2\x80\x93Minus");
+	/* Letters that begin names, with folding and without accents. */
+	expect_spans(names, 0, "\xc3\x89vian a\xc3\x89vian", "0-6:3 \xc3\x89vian");
+	expect_spans(names, 0, "\xc3\xa9vian", "");
+	expect_spans(names, NT_NORM_CASEFOLD, "\xc3\xa9vian", "0-6:3 \xc3\xa9vian");
+	expect_spans(names, NT_NORM_STRIPMARK, "Evian \xc3\x89vian",
+	    "0-5:3 Evian;6-12:3 \xc3\x89vian");
+	/* A quote that is itself the start of a name. */
+	expect_spans(names, 0, "\xe2\x80\x9cQuoted yes", "0-9:4 \xe2\x80\x9cQuoted");
+	/* A mark after it: the slow path, same answers. */
+	expect_spans(names, 0, "e\xcc\x81Paris \xc3\xa9\xcc\x81 Paris",
+	    "14-19:2 Paris");
+	/* White space among them is still a run of one space. */
+	expect_spans(names, 0, "\xc2\xa0Paris\xe2\x80\x83", "2-7:2 Paris");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_empty),
 		cmocka_unit_test(t_damage_stops),
+		cmocka_unit_test(t_common_non_ascii),
 		cmocka_unit_test(t_word_bounds),
 		cmocka_unit_test(t_leftmost_longest),
 		cmocka_unit_test(t_white_space_runs),
