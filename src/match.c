@@ -55,7 +55,10 @@ struct nt_matcher {
 	unsigned char start[128];	/* ASCII byte may start a name */
 	unsigned char word[128];	/* ASCII byte is a word character */
 	unsigned char high;	/* some name starts with a byte >= 0x80 */
+	uint64_t nolower;	/* all ones if no name starts with a-z */
 	unsigned char fold[128];
+	unsigned char wfold[256];	/* an ASCII word byte's fold, else 0 */
+	size_t wend;		/* where the word first_word_maybe read ends */
 	size_t maxrun;		/* longer word runs cannot be in a name */
 	unsigned char *run;	/* a folded word run, maxrun bytes */
 	/*
@@ -88,7 +91,7 @@ struct nt_matcher {
 #define U_START	4
 
 #define C_WORD	1
-#define C_START	2
+#define C_START	2	/* bit 1: the block scan shifts it down */
 #define C_SLOW	4
 
 /*
@@ -143,6 +146,7 @@ nt_match_new(const struct nt_match_config *cfg)
 		m->fold[b] = (cfg->flags & NT_NORM_CASEFOLD) ?
 		    nt_norm_ascii_fold[b] : (unsigned char)b;
 		m->word[b] = nt_norm_ascii_class[b] == NT_CLASS_WORD;
+		m->wfold[b] = m->word[b] ? m->fold[b] : 0;
 	}
 	memset(any, 0, sizeof(any));
 	for (i = 0; i < m->cfg.ntries; i++) {
@@ -169,6 +173,10 @@ nt_match_new(const struct nt_match_config *cfg)
 	 */
 	for (b = 0; b < 128; b++)
 		m->high |= m->start[b];
+	m->nolower = ~(uint64_t)0;
+	for (b = 'a'; b <= 'z'; b++)
+		if (m->start[b])
+			m->nolower = 0;
 	for (b = 0; b < 128; b++) {
 		int c2;
 
@@ -204,31 +212,30 @@ nt_match_new(const struct nt_match_config *cfg)
 
 /*
  * 0 if the ASCII word at p, followed by an ASCII byte, is no key's first
- * word in any trie; 1 if it may be or cannot be told.
+ * word in any trie; 1 if it may be or cannot be told.  The word is read
+ * once: folded and hashed as it goes.  m->wend is left at its end.
  */
 static int
 first_word_maybe(struct nt_matcher *m, size_t p)
 {
 	const unsigned char *buf = m->buf;
 	size_t r = p, lim = p + m->maxrun, i;
+	uint64_t h = NT_WORD_HASH_INIT;
+	unsigned f;
 
 	if (lim > m->len)
 		lim = m->len;
-	while (r < lim && buf[r] < 0x80 && m->word[buf[r]])
+	while (r < lim && (f = m->wfold[buf[r]]) != 0) {
+		h = nt_word_hash_step(h, (unsigned char)f);
 		r++;
+	}
+	m->wend = r;
 	if (r >= m->len || buf[r] >= 0x80)
 		return 1;
 	if (r == lim)
 		return 0;	/* longer than any key */
-	if (m->cfg.flags & NT_NORM_CASEFOLD) {
-		for (i = p; i < r; i++)
-			m->run[i - p] = m->fold[buf[i]];
-		buf = m->run;
-		r -= p;
-		p = 0;
-	}
 	for (i = 0; i < m->cfg.ntries; i++)
-		if (nt_trie_first_word(m->cfg.tries[i], buf + p, r - p))
+		if (nt_trie_first_word_hash(m->cfg.tries[i], h))
 			return 1;
 	return 0;
 }
@@ -402,8 +409,10 @@ static void
 process(struct nt_matcher *m, int eof)
 {
 	const unsigned char *buf = m->buf;
-	size_t p = m->scan, len = m->len, end, layer, clen = 1;
+	size_t p = m->scan, len = m->len, end, layer, clen = 1, pbase = 0;
 	int prev = m->prev_word, r, lw, k = 0;
+	uint64_t pmask = 0, pw = 0;
+	unsigned pstop = 0;
 	struct nt_span s;
 	uint32_t value;
 
@@ -415,6 +424,61 @@ process(struct nt_matcher *m, int eof)
 	for (;;) {
 		unsigned char c, t;
 
+		/*
+		 * 64 bytes at a time, without a branch per word: the places
+		 * after a non-word byte whose byte may start a name and whose
+		 * first two bytes pass the pair filter (pmask), up to the
+		 * first byte that needs the slow path (pstop).  The masks
+		 * depend on the bytes alone, so after a start is dealt with
+		 * the scan resumes from them; the byte loop below then stops
+		 * at once.
+		 */
+		for (;;) {
+			uint64_t w, h, a, lo;
+			unsigned q, q0;
+
+			if (p >= pbase && p < pbase + pstop) {
+				q0 = (unsigned)(p - pbase);
+				a = pmask >> q0 << q0;
+				q = a != 0 ? (unsigned)__builtin_ctzll(a) : pstop;
+				if (q > q0)
+					prev = (int)(pw >> (q - 1) & 1);
+				p = pbase + q;
+				if (a != 0 || pstop < 64)
+					break;
+			}
+			if (p + 65 > len)
+				break;
+			nt_norm_scan64(buf + p, &w, &h, &lo);
+			pstop = h != 0 ? (unsigned)__builtin_ctzll(h) : 64;
+			/* Capitalised names: most words need no look. */
+			a = ~(w << 1 | (uint64_t)prev) & ~(lo & m->nolower);
+			if (pstop < 64)
+				a &= ((uint64_t)1 << pstop) - 1;
+			pmask = 0;
+			while (a != 0) {
+				unsigned x, y;
+
+				q = (unsigned)__builtin_ctzll(a);
+				a &= a - 1;
+				x = buf[p + q];
+				y = buf[p + q + 1];
+				/*
+				 * Bitwise, not && and ||: a branch here would
+				 * be mispredicted at every other word.  A
+				 * next byte of NUL or >= 0x80 leaves the
+				 * start to the slow path.
+				 */
+				pmask |= (uint64_t)((unsigned)(m->cls[x] >> 1) &
+				    ((unsigned)((unsigned)(y - 1) >= 0x7F) |
+				    (unsigned)m->rawpairs[(x * 128 + (y & 0x7F)) /
+				    8] >> (y % 8)) & 1) << q;
+			}
+			pbase = p;
+			pw = w;
+			if (pstop == 0)
+				break;	/* the slow path's byte is at p */
+		}
 		/*
 		 * Stop at a possible start (C_START after a non-word byte) or
 		 * where the slow path must look.  C_WORD shifted left masks
@@ -484,6 +548,7 @@ process(struct nt_matcher *m, int eof)
 			 * if none has it.
 			 */
 			if (m->word[c] && !first_word_maybe(m, p)) {
+				p = m->wend;
 				while (m->cls[buf[p]] & C_WORD)
 					p++;
 				prev = 1;

@@ -24,6 +24,10 @@
 
 #include <utf8proc.h>
 
+#if defined(__SSE2__) && !defined(NT_NO_SIMD)
+#include <emmintrin.h>
+#endif
+
 #include "normalize.h"
 #include "util.h"
 
@@ -54,6 +58,63 @@ const unsigned char nt_norm_ascii_fold[128] = {
 	0x5f, F(0x60), F(0x68), F(0x70), F(0x78)
 };
 #undef F
+
+#if defined(__SSE2__) && !defined(NT_NO_SIMD)
+/* 16 bytes: bits of the word bytes, of bytes >= 0x80 or NUL, of a-z. */
+static void
+scan16(const unsigned char *s, unsigned *word, unsigned *slow,
+    unsigned *lower)
+{
+	const __m128i v = _mm_loadu_si128((const void *)s);
+	/* Signed compares: bytes >= 0x80 are negative, below every bound. */
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+	    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low,
+	    _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
+	__m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+	__m128i nul = _mm_cmpeq_epi8(v, _mm_setzero_si128());
+
+	*word = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(digit,
+	    alpha), under));
+	*slow = (unsigned)_mm_movemask_epi8(_mm_or_si128(v, nul));
+	*lower = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v,
+	    _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1))));
+}
+
+void
+nt_norm_scan64(const unsigned char *s, uint64_t *word, uint64_t *slow,
+    uint64_t *lower)
+{
+	unsigned w, h, l;
+	int k;
+
+	*word = *slow = *lower = 0;
+	for (k = 0; k < 4; k++) {
+		scan16(s + 16 * k, &w, &h, &l);
+		*word |= (uint64_t)w << (16 * k);
+		*slow |= (uint64_t)h << (16 * k);
+		*lower |= (uint64_t)l << (16 * k);
+	}
+}
+#else
+void
+nt_norm_scan64(const unsigned char *s, uint64_t *word, uint64_t *slow,
+    uint64_t *lower)
+{
+	int k;
+
+	*word = *slow = *lower = 0;
+	for (k = 0; k < 64; k++) {
+		if (s[k] >= 0x80 || s[k] == 0)
+			*slow |= (uint64_t)1 << k;
+		else if (nt_norm_ascii_class[s[k]] == NT_CLASS_WORD)
+			*word |= (uint64_t)1 << k;
+		if (s[k] >= 'a' && s[k] <= 'z')
+			*lower |= (uint64_t)1 << k;
+	}
+}
+#endif
 
 size_t
 nt_norm_decode(const unsigned char *p, size_t n, int32_t *cp)

@@ -99,6 +99,15 @@ const char *nt_norm_barrier(const unsigned char *s, size_t n, unsigned flags);
 extern const unsigned char nt_norm_ascii_class[128];
 extern const unsigned char nt_norm_ascii_fold[128];
 
+/*
+ * The 64 bytes at s, classified at once (SSE2 where there is, else a
+ * loop): bit k of *word is set if s[k] is an ASCII word byte, of *slow if
+ * s[k] is NUL or >= 0x80 (the scanner must look at it byte by byte), of
+ * *lower if s[k] is 'a' to 'z'.
+ */
+void	nt_norm_scan64(const unsigned char *s, uint64_t *word, uint64_t *slow,
+	    uint64_t *lower);
+
 /* Version strings of utf8proc and of the Unicode data it carries. */
 const char *nt_norm_utf8proc_version(void);
 const char *nt_norm_unicode_version(void);

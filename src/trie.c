@@ -134,18 +134,25 @@ first_word(const unsigned char *k, size_t n)
 	return i < n && k[i] >= 0x80 ? 0 : i;
 }
 
+/* The bytes' hash (nt_word_hash_step()), mixed so that every bit counts. */
 static uint64_t
-word_hash(const unsigned char *w, size_t n)
+hash_end(uint64_t h)
 {
-	uint64_t h = 0x9E3779B97F4A7C15u;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ w[i]) * 0x100000001B3u;
 	h ^= h >> 33;
 	h *= 0xFF51AFD7ED558CCDu;
 	h ^= h >> 33;
 	return h;
+}
+
+static uint64_t
+word_hash(const unsigned char *w, size_t n)
+{
+	uint64_t h = NT_WORD_HASH_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = nt_word_hash_step(h, w[i]);
+	return hash_end(h);
 }
 
 /* The filter word a hash picks, of nw: a multiply instead of a modulo. */
@@ -196,11 +203,22 @@ int
 nt_trie_first_word(const struct nt_trie *t, const unsigned char *word,
     size_t n)
 {
-	uint64_t h, w, bits;
+	uint64_t h = NT_WORD_HASH_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = nt_word_hash_step(h, word[i]);
+	return nt_trie_first_word_hash(t, h);
+}
+
+int
+nt_trie_first_word_hash(const struct nt_trie *t, uint64_t h)
+{
+	uint64_t w, bits;
 
 	if (t->nbloom == 0)
 		return 1;
-	h = word_hash(word, n);
+	h = hash_end(h);
 	bits = bloom_bits(h);
 	/* A damaged filter says maybe: the walk that follows meets it too. */
 	if (!nt_guard_ok(t->guard, t->bloom + 8 * bloom_word(h, t->nbloom), 8))

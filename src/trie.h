@@ -94,6 +94,21 @@ int	nt_trie_first_word(const struct nt_trie *t, const unsigned char *word,
 	    size_t n);
 
 /*
+ * The same test for a word whose hash the caller computed while reading
+ * it: h starts as NT_WORD_HASH_INIT and takes each byte in turn through
+ * nt_word_hash_step(), so that the matcher reads a word only once.
+ */
+#define NT_WORD_HASH_INIT	0x9E3779B97F4A7C15u
+
+static inline uint64_t
+nt_word_hash_step(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 0x100000001B3u;
+}
+
+int	nt_trie_first_word_hash(const struct nt_trie *t, uint64_t h);
+
+/*
  * The prepared trie as a flat, position-independent image: its size in
  * bytes, and a copy of it written to dst (4-byte aligned, that many bytes).
  */

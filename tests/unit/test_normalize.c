@@ -277,10 +277,40 @@ t_more_barriers_and_classes(void **state)
 	free(p);
 }
 
+/* The 64-byte scan agrees with the byte tables, every byte at every place. */
+static void
+t_scan64(void **state)
+{
+	unsigned char buf[64 + 1];
+	uint64_t w, h, lo, bit;
+	unsigned b, k, j;
+
+	(void)state;
+	for (b = 0; b < 256; b++) {
+		for (k = 0; k < 64; k++) {
+			for (j = 0; j < 64; j++)
+				buf[j] = (unsigned char)"Ab_ 9z.\t"[(j * 7 + b) % 8];
+			buf[k] = (unsigned char)b;
+			nt_norm_scan64(buf, &w, &h, &lo);
+			for (j = 0; j < 64; j++) {
+				unsigned c = buf[j];
+
+				bit = (uint64_t)1 << j;
+				assert_int_equal((h & bit) != 0, c == 0 || c >= 0x80);
+				assert_int_equal((w & bit) != 0, c != 0 && c < 0x80 &&
+				    nt_norm_ascii_class[c] == NT_CLASS_WORD);
+				assert_int_equal((lo & bit) != 0,
+				    c >= 'a' && c <= 'z');
+			}
+		}
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_scan64),
 		cmocka_unit_test(t_ascii),
 		cmocka_unit_test(t_nfc_nfd_equal),
 		cmocka_unit_test(t_casefold),
