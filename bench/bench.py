@@ -22,6 +22,12 @@ For every gazetteer size and every tool configuration it measures:
              (/usr/bin/time %M); "startup-bound" when startup is more
              than 75% of the median: the scan figure is then unreliable;
   one-line   one run on the same text with every newline a space: time, RSS.
+The "same-match" configurations time nertag with and without -i on a list
+derived from each of the 10k and 120k gazetteers, gSIZE-ci.txt, on which
+both modes tag exactly the same spans (bench/make_gazetteers.py
+--same-match, run here with the nertag being timed when the list is
+missing): their ratio is the cost of case folding alone, where the plain
+lists' -i ratio also counts the 7x more matches that -i finds there.
 A configuration whose estimated run time exceeds --limit seconds is skipped
 and reported as such.  The results go to OUT/results.json; bench/report.py
 turns them into markdown.
@@ -45,6 +51,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import make_gazetteers  # noqa: E402  (a sibling script, not an installed module)
+
 BD = os.environ.get("BENCHDATA", "/work/benchdata")
 NERTAG = os.environ.get("NERTAG", os.path.join(REPO, "build", "nertag"))
 HS = os.path.join(BD, "bin", "hs_tag")
@@ -76,12 +85,22 @@ def gazfile(g):
     return os.path.join(BD, "gaz", f"g{g}.txt")
 
 
+# Same-match lists only for these: g1M is g120k plus synthetic names that do
+# not occur in the corpus, so its list would tell nothing new for the price
+# of two more configurations on the largest index.
+CI_GAZ = ("10k", "120k")
+
+
+def cigazfile(g):
+    return os.path.join(BD, "gaz", f"g{g}-ci.txt")
+
+
 def idxfile(tool, g):
     return os.path.join(BD, "index", f"{tool}-g{g}.idx")
 
 
-def nnames(g):
-    with open(gazfile(g), "rb") as f:
+def nnames(g, path=None):
+    with open(path or gazfile(g), "rb") as f:
         return sum(1 for line in f if line.strip() and not line.startswith(b"#"))
 
 
@@ -169,6 +188,22 @@ def configs(gaz, have_nertag):
                  desc="nertag -G (inline)", cmd=f"{nt} -G {q(ni)}",
                  build=build, index=ni, lines=False),
         ]
+        cg = cigazfile(gaz)
+        if gaz in CI_GAZ and os.path.exists(cg):
+            ci, cii = idxfile("nertag-ci", gaz), idxfile("nertag-ci-i", gaz)
+            names = nnames(gaz, cg)
+            out += [
+                dict(id="nertag-ci-idx-tsv", tool="nertag",
+                     desc="nertag -f tsv -G (same-match list)",
+                     cmd=f"{nt} -f tsv -G {q(ci)}",
+                     build=f"{nt} --compile={q(ci)} -g {q(cg)}", index=ci,
+                     names=names, lines=True),
+                dict(id="nertag-ci-idx-tsv-i", tool="nertag",
+                     desc="nertag -i -f tsv -G (same-match list)",
+                     cmd=f"{nt} -i -f tsv -G {q(cii)}",
+                     build=f"{nt} -i --compile={q(cii)} -g {q(cg)}", index=cii,
+                     names=names, lines=True),
+            ]
     hi = idxfile("hs", gaz)
     hii = idxfile("hs-i", gaz)
     out += [
@@ -204,7 +239,7 @@ def measure(c, size, opt, res_dir, built):
     # its output goes through a pipe to cat instead.
     cmd = c["cmd"] + (" | cat" if c.get("pipe") else "")
     rec = dict(id=c["id"], tool=c["tool"], desc=c["desc"], size=size,
-               gaz=c.get("gaz"), cmd=c["cmd"] + " < IN" +
+               gaz=c.get("gaz"), names=c.get("names"), cmd=c["cmd"] + " < IN" +
                (" | cat" if c.get("pipe") else "") + " > /dev/null")
     limit = opt.limit
     tag = f"{c['id']}-g{c.get('gaz')}-{size}"
@@ -462,12 +497,24 @@ def main():
         NERTAG = snap
     have_nt, why = nertag_ok()
     log(f"nertag: {'found' if have_nt else 'not measured: ' + why}")
+    if have_nt and (not only or only & {"nertag", "nertag-ci-idx-tsv",
+                                        "nertag-ci-idx-tsv-i"}):
+        for g in opt.gaz:
+            if g in CI_GAZ and not os.path.exists(cigazfile(g)):
+                log(f"deriving {cigazfile(g)}")
+                make_gazetteers.same_match(NERTAG, corpus("corpus.txt"),
+                                           gazfile(g), cigazfile(g))
     results = dict(mode=opt.mode, machine=machine(), nertag=have_nt,
                    nertag_note=why, nertag_path=NERTAG, limit_s=opt.limit,
                    runs=opt.runs, probe=opt.probe, records=[], parallel=[],
                    gazetteers={g: dict(path=gazfile(g), names=nnames(g),
                                        bytes=os.path.getsize(gazfile(g)))
                                for g in opt.gaz},
+                   same_match={g: dict(path=cigazfile(g),
+                                       names=nnames(g, cigazfile(g)),
+                                       bytes=os.path.getsize(cigazfile(g)))
+                               for g in opt.gaz if g in CI_GAZ and
+                               os.path.exists(cigazfile(g))},
                    inputs={s: dict(path=corpus(f"in-{s}.txt"),
                                    bytes=size_bytes(s)) for s in opt.sizes})
     path = os.path.join(res_dir, "results.json")

@@ -14,6 +14,19 @@ nertag gazetteer (label = file name up to the dot) and grep's -f pattern file):
              >= 1000), in package order: 119,077 names at version 3.1.0.
   g1M.txt    g120k.txt followed by synthetic names up to 1,000,000 entries.
   g5M.txt    (with --full) the same continued to 5,000,000 entries.
+With --same-match NERTAG, instead: for each SIZE, derive gSIZE-ci.txt from
+gSIZE.txt (already in OUTDIR) so that `nertag -i` and case-sensitive nertag
+tag the same spans of CORPUS.txt with the same names:
+
+  bench/make_gazetteers.py --same-match NERTAG CORPUS.txt OUTDIR SIZE...
+
+Both modes are run over CORPUS.txt with the current list (`-f tsv -g`); every
+name reported by a line that `-i` writes and the case-sensitive run does not
+(a match such as "he" for "He", or "WAR" for "War") is dropped, and the two
+runs are repeated until their outputs are identical (a few rounds: dropping
+a name can uncover a shorter one at the same place).  Names keep their order
+in gSIZE.txt, so the result depends only on the corpus, the list and
+nertag's matching rules.
 Synthetic names are two or three capitalised words of two or three syllables
 from a seeded random generator (random.Random(20240607)), unique, not equal
 to a city name, e.g. "Brailor Tesmou", "Kavex Stru Deltai".  g1M is a prefix
@@ -24,6 +37,7 @@ import collections
 import os
 import random
 import re
+import subprocess
 import sys
 
 ONSETS = ("b c d f g h j k l m n p r s t v w z br ch cr dr fr gl gr kr pl pr sh "
@@ -80,8 +94,63 @@ def write(path, names):
     print(f"{path}: {len(names)} names", file=sys.stderr)
 
 
+def tsv_id(line):
+    """The ID field of a tsv line (bytes, no newline), unescaped."""
+    f = line.split(b"\t")[4]
+    if b"\\" not in f:
+        return f.decode("utf-8")
+    return re.sub(rb"\\(.)", lambda m: {b"t": b"\t", b"n": b"\n", b"r": b"\r"}
+                  .get(m.group(1), m.group(1)), f).decode("utf-8")
+
+
+def tag_lines(nertag, flags, gaz, corpus):
+    """The tsv lines of nertag FLAGS -f tsv -g GAZ over corpus, in order."""
+    with open(corpus, "rb") as fin:
+        r = subprocess.run([nertag] + flags + ["-f", "tsv", "-g", gaz],
+                           stdin=fin, stdout=subprocess.PIPE, check=True)
+    return r.stdout.splitlines()
+
+
+def same_match(nertag, corpus, src, dst):
+    """Write to dst the names of src that -i matches exactly as written."""
+    names = [n.strip() for n in open(src, encoding="utf-8")]
+    names = [n for n in names if n and not n.startswith("#")]
+    # The lists are compared under the final file's name so that the label
+    # nertag derives from it ("g10k-ci") is the one the benchmark will see.
+    tmp = dst + ".tmp"
+    keep = list(names)
+    for rnd in range(1, 100):
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.writelines(n + "\n" for n in keep)
+        cs = set(tag_lines(nertag, [], tmp, corpus))
+        ci = tag_lines(nertag, ["-i"], tmp, corpus)
+        drop = {tsv_id(x) for x in ci if x not in cs}
+        if not drop and len(ci) != len(cs):
+            # Nothing -i-only but a case-sensitive match -i lost: cannot
+            # happen by nertag's rules, but drop those names rather than
+            # loop forever.
+            drop = {tsv_id(x) for x in cs.difference(ci)}
+        print(f"{dst}: round {rnd}: {len(keep)} names, {len(cs)} matches, "
+              f"{len(ci)} with -i; dropping {len(drop)}", file=sys.stderr)
+        if not drop:
+            break
+        keep = [n for n in keep if n not in drop]
+    else:
+        sys.exit(f"{dst}: no fixed point after 99 rounds")
+    os.replace(tmp, dst)
+
+
 def main():
     args = sys.argv[1:]
+    if args[:1] == ["--same-match"]:
+        if len(args) < 5:
+            sys.exit(__doc__)
+        nertag, corpus, out = args[1:4]
+        for g in args[4:]:
+            dst = os.path.join(out, f"g{g}-ci.txt")
+            if not os.path.exists(dst):
+                same_match(nertag, corpus, os.path.join(out, f"g{g}.txt"), dst)
+        return
     full = "--full" in args
     args = [a for a in args if a != "--full"]
     if len(args) != 3:

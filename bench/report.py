@@ -131,8 +131,10 @@ def table(res, size):
                 continue
             idx = "–"
             if r.get("index_bytes"):
+                # The same-match configurations index a shorter list.
                 idx = "%s (%.0f B/name)" % (bsize(r["index_bytes"]),
-                                            r["index_bytes"] / gi["names"])
+                                            r["index_bytes"] /
+                                            (r.get("names") or gi["names"]))
             if "skipped" in r:
                 out.append(f"| {g} | {r['desc']} | – | – | – | – | {ms(r.get('startup'))} | "
                            f"{f1(r.get('build_s'), 2)} | {idx} | – | – | "
@@ -229,6 +231,19 @@ def targets(res, size):
                 x, k = ratio(t, c)
                 row(f"-i within 1.5× of case-sensitive ({g}, {how})",
                     f"{x:.2f}{k}", x <= 1.5)
+        # The same target where -i finds exactly the matches the case-
+        # sensitive run finds: the cost of folding without that of more
+        # output.  Equal match counts on the probe are part of the check.
+        t, c = get("nertag-ci-idx-tsv", g), get("nertag-ci-idx-tsv-i", g)
+        if t and c:
+            x, k = ratio(t, c)
+            mt, mc = t.get("probe_matches"), c.get("probe_matches")
+            same = mt is not None and mt == mc
+            row(f"-i within 1.5× of case-sensitive, same matches ({g}-ci, -G)",
+                f"{x:.2f}{k}; matches in 10 MB {mt if mt is None else f'{mt:,}'} / "
+                f"{mc if mc is None else f'{mc:,}'}"
+                + ("" if same else " (differ: list not same-match)"),
+                x <= 1.5 and same)
     r = find(recs, "nertag-idx-tsv", "1M", size)
     if r and r.get("startup"):
         v = r["startup"]["median"] * 1e3
@@ -296,8 +311,11 @@ def render(res):
            f"runs longer than {res['limit_s']:.0f} s skipped.\n",
            "Versions: " + "; ".join(f"{k} {v}" for k, v in m["versions"].items() if v)
            + "\n",
-           "Gazetteers: " + ", ".join(f"{g} = {gi['names']:,} names"
-                                      for g, gi in res["gazetteers"].items()) + "\n"]
+           "Gazetteers: " + ", ".join(
+               [f"{g} = {gi['names']:,} names"
+                for g, gi in res["gazetteers"].items()] +
+               [f"{g}-ci = {gi['names']:,} names (same-match list from {g})"
+                for g, gi in res.get("same_match", {}).items()]) + "\n"]
     if not res["nertag"]:
         out.append(f"**nertag not measured in this run:** {res['nertag_note']}.\n")
     for size in res["inputs"]:
