@@ -18,7 +18,7 @@
  *	runs		nruns x {first entry, label number} (uint32): the entries
  *			of one file are consecutive and share a label
  *	ids		the ID bytes
- *	trie		nt_trie_image()
+ *	trie		nt_trie_image(), written from nt_trie_image_pieces()
  *
  * Four bytes an entry besides its ID keep an index under 64 bytes a name.
  * The checksum covers the whole file, its own field taken as zero.  A file that is
@@ -683,6 +683,58 @@ write_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
+/*
+ * An index file as the pieces of memory it is written from, in order,
+ * padding included: the trie is written from its arrays where they lie
+ * rather than copied into an image first, which for a large index cost
+ * as much as the writing.
+ */
+#define MAXPIECES	(NSECT * 2 + NT_TRIE_PIECES)
+struct plan {
+	const unsigned char *p[MAXPIECES];
+	size_t len[MAXPIECES];
+	size_t n;
+};
+
+static void
+plan_add(struct plan *pl, const void *p, size_t len)
+{
+	if (len == 0)
+		return;
+	pl->p[pl->n] = p;
+	pl->len[pl->n] = len;
+	pl->n++;
+}
+
+/* The checksum of pieces of any size, taken 32 bytes at a time. */
+struct sumfeed {
+	struct sum s;
+	unsigned char buf[32];
+	size_t fill;
+};
+
+static void
+sum_feed(struct sumfeed *f, const unsigned char *p, size_t n)
+{
+	size_t k;
+
+	if (f->fill > 0) {
+		k = 32 - f->fill < n ? 32 - f->fill : n;
+		memcpy(f->buf + f->fill, p, k);
+		f->fill += k;
+		p += k;
+		n -= k;
+		if (f->fill < 32)
+			return;
+		sum_add(&f->s, f->buf, 32);
+		f->fill = 0;
+	}
+	k = n & ~(size_t)31;
+	sum_add(&f->s, p, k);
+	memcpy(f->buf, p + k, n - k);
+	f->fill = n - k;
+}
+
 int
 nt_lex_write_index(const struct nt_lexicon *x, const char *path,
     struct nt_error *e)
@@ -690,10 +742,12 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	static const unsigned char zero[32];
 	const struct layer *l;
 	const unsigned char *sect[NSECT];
+	struct nt_trie_pieces tp;
 	struct header h;
-	struct sum sum;
-	unsigned char *labels, *trie;
-	size_t i, pos, len;
+	struct sumfeed sum;
+	struct plan pl;
+	unsigned char *labels;
+	size_t i, k, pos, len;
 	char *tmp;
 	int fd, saved, bad;
 
@@ -719,8 +773,7 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 		memcpy(labels + pos, s, strlen(s) + 1);
 		pos += strlen(s) + 1;
 	}
-	trie = xmalloc(nt_trie_image_size(l->trie));
-	nt_trie_image(l->trie, trie);
+	nt_trie_image_pieces(l->trie, &tp);
 	sect[0] = labels;
 	h.len[0] = len;
 	sect[1] = (const void *)l->idend;
@@ -729,29 +782,29 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	h.len[2] = l->nrun * sizeof(*l->run);
 	sect[3] = (const void *)l->ids;
 	h.len[3] = l->nids;
-	sect[4] = trie;
+	sect[4] = NULL;
 	h.len[4] = nt_trie_image_size(l->trie);
 	pos = sizeof(h);
+	pl.n = 0;
 	for (i = 0; i < NSECT; i++) {
 		h.off[i] = pos;
 		pos += pad32((size_t)h.len[i]);
+		if (sect[i] != NULL)
+			plan_add(&pl, sect[i], (size_t)h.len[i]);
+		else
+			for (k = 0; k < tp.n; k++)
+				plan_add(&pl, tp.p[k], tp.len[k]);
+		plan_add(&pl, zero, pad32((size_t)h.len[i]) -
+		    (size_t)h.len[i]);
 	}
 	h.filelen = pos;
 	/* The header first, its checksum field zero, as checksum() sees it. */
-	sum_init(&sum);
-	sum_add(&sum, (const unsigned char *)&h, sizeof(h));
-	for (i = 0; i < NSECT; i++) {
-		sum_add(&sum, sect[i], (size_t)h.len[i] & ~(size_t)31);
-		/* The section's tail and padding, as one 32-byte piece. */
-		if (h.len[i] % 32 != 0) {
-			unsigned char last[32] = { 0 };
-
-			memcpy(last, sect[i] + (h.len[i] & ~(uint64_t)31),
-			    (size_t)(h.len[i] % 32));
-			sum_add(&sum, last, 32);
-		}
-	}
-	h.checksum = sum_end(&sum);
+	sum_init(&sum.s);
+	sum.fill = 0;
+	sum_feed(&sum, (const unsigned char *)&h, sizeof(h));
+	for (i = 0; i < pl.n; i++)
+		sum_feed(&sum, pl.p[i], pl.len[i]);
+	h.checksum = sum_end(&sum.s);
 
 	tmp = xmalloc(strlen(path) + 16);
 	snprintf(tmp, strlen(path) + 16, "%s.tmpXXXXXX", path);
@@ -759,16 +812,11 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 		nt_error_set(e, path, 0, "%s", strerror(errno));
 		free(tmp);
 		free(labels);
-		free(trie);
 		return -1;
 	}
 	bad = write_all(fd, (const unsigned char *)&h, sizeof(h));
-	for (i = 0; i < NSECT && bad == 0; i++) {
-		bad = write_all(fd, sect[i], (size_t)h.len[i]);
-		if (bad == 0)
-			bad = write_all(fd, zero,
-			    pad32((size_t)h.len[i]) - (size_t)h.len[i]);
-	}
+	for (i = 0; i < pl.n && bad == 0; i++)
+		bad = write_all(fd, pl.p[i], pl.len[i]);
 	saved = errno;
 	if (bad == 0 && fchmod(fd, 0644) == -1)
 		bad = -1, saved = errno;
@@ -782,7 +830,6 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	}
 	free(tmp);
 	free(labels);
-	free(trie);
 	return bad;
 }
 

@@ -681,31 +681,50 @@ nt_trie_image_size(const struct nt_trie *t)
 	    8 * (size_t)t->nbloom;
 }
 
+static void
+piece(struct nt_trie_pieces *out, const void *p, size_t len)
+{
+	if (len == 0)
+		return;
+	out->p[out->n] = p;
+	out->len[out->n] = len;
+	out->n++;
+}
+
+void
+nt_trie_image_pieces(const struct nt_trie *t, struct nt_trie_pieces *out)
+{
+	static const unsigned char zero[4];
+
+	_Static_assert(sizeof(out->hdr) == 4 * HDR_WORDS, "header words");
+	out->hdr[0] = t->nnodes;
+	out->hdr[1] = t->nedges;
+	out->hdr[2] = t->nseg;
+	out->hdr[3] = t->nkeys;
+	out->hdr[4] = t->maxval;
+	out->hdr[5] = t->maxlen;
+	out->hdr[6] = t->nbloom;
+	out->n = 0;
+	piece(out, out->hdr, sizeof(out->hdr));
+	piece(out, t->node, sizeof(struct node) * ((size_t)t->nnodes + 1));
+	piece(out, t->key, t->nedges);
+	piece(out, zero, pad4(t->nedges) - t->nedges);
+	piece(out, t->seg, t->nseg);
+	piece(out, zero, pad4(t->nseg) - t->nseg);
+	piece(out, t->bloom, 8 * (size_t)t->nbloom);
+}
+
 void
 nt_trie_image(const struct nt_trie *t, unsigned char *dst)
 {
-	uint32_t hdr[HDR_WORDS];
-	size_t n;
+	struct nt_trie_pieces pc;
+	size_t i;
 
-	hdr[0] = t->nnodes;
-	hdr[1] = t->nedges;
-	hdr[2] = t->nseg;
-	hdr[3] = t->nkeys;
-	hdr[4] = t->maxval;
-	hdr[5] = t->maxlen;
-	hdr[6] = t->nbloom;
-	memcpy(dst, hdr, sizeof(hdr));
-	dst += sizeof(hdr);
-	n = sizeof(struct node) * ((size_t)t->nnodes + 1);
-	memcpy(dst, t->node, n);
-	dst += n;
-	memset(dst, 0, pad4(t->nedges));
-	memcpy(dst, t->key, t->nedges);
-	dst += pad4(t->nedges);
-	memset(dst, 0, pad4(t->nseg));
-	memcpy(dst, t->seg, t->nseg);
-	dst += pad4(t->nseg);
-	memcpy(dst, t->bloom, 8 * (size_t)t->nbloom);
+	nt_trie_image_pieces(t, &pc);
+	for (i = 0; i < pc.n; i++) {
+		memcpy(dst, pc.p[i], pc.len[i]);
+		dst += pc.len[i];
+	}
 }
 
 struct nt_trie *

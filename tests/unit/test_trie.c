@@ -574,6 +574,47 @@ t_sort_degenerate(void **state)
 	nt_trie_free(t);
 }
 
+
+/* The pieces, put end to end, are the image, whatever the padding. */
+static void
+t_image_pieces(void **state)
+{
+	static const char *const sets[][6] = {
+		{ NULL },
+		{ "a", NULL },
+		{ "ab", "ac", NULL },
+		{ "North", "North Korea", "Korea", "No", "Nort", NULL },
+		{ "abcde", "abcdf", "x", "xyz", "xyzw", NULL },
+	};
+	struct nt_trie_pieces pc;
+	unsigned char *img, *cat;
+	size_t i, k, n, o;
+
+	(void)state;
+	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		struct nt_trie *t = build(sets[i]);
+
+		n = nt_trie_image_size(t);
+		img = malloc(n);
+		cat = malloc(n);
+		assert_non_null(img);
+		assert_non_null(cat);
+		nt_trie_image(t, img);
+		nt_trie_image_pieces(t, &pc);
+		assert_true(pc.n <= NT_TRIE_PIECES);
+		for (k = o = 0; k < pc.n; k++) {
+			assert_true(o + pc.len[k] <= n);
+			memcpy(cat + o, pc.p[k], pc.len[k]);
+			o += pc.len[k];
+		}
+		assert_int_equal(o, n);
+		assert_memory_equal(img, cat, n);
+		free(img);
+		free(cat);
+		nt_trie_free(t);
+	}
+}
+
 int
 main(void)
 {
@@ -581,6 +622,7 @@ main(void)
 		cmocka_unit_test(t_lookup),
 		cmocka_unit_test(t_sort_matches_reference),
 		cmocka_unit_test(t_sort_degenerate),
+		cmocka_unit_test(t_image_pieces),
 		cmocka_unit_test(t_step_by_pieces),
 		cmocka_unit_test(t_duplicates_first_wins),
 		cmocka_unit_test(t_refused),
