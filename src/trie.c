@@ -341,11 +341,6 @@ nt_trie_first_word(const struct nt_trie *t, const unsigned char *word,
 	return (w & bits) == bits;
 }
 
-struct range {			/* the keys below one node, while building */
-	uint32_t lo, hi;	/* in the sorted keys */
-	uint32_t depth;		/* bytes already matched above the node */
-};
-
 /* Copy the root's edges into the dense table. */
 static void
 fill_root(struct nt_trie *t)
@@ -378,7 +373,6 @@ nt_trie_prepare_except(struct nt_trie *t, const struct nt_trie *except)
 {
 	struct node *node;
 	unsigned char *key, *seg, *sorted;
-	struct range *q;
 	size_t ncap, ecap, scap, i, j, nn, ne, ns, o;
 	const unsigned char *kb, *p, *prev;
 	struct sorting st;
@@ -439,17 +433,23 @@ nt_trie_prepare_except(struct nt_trie *t, const struct nt_trie *except)
 	ecap = 2 * j + 2;
 	scap = o + 1;
 	node = xreallocarray(NULL, ncap + 1, sizeof(*node));
-	q = xreallocarray(NULL, ncap, sizeof(*q));
 	key = xmalloc(ecap);
 	seg = xmalloc(scap);
+	/*
+	 * The queue of the breadth-first build lives in the nodes not yet
+	 * built: node i, before it is filled in, holds the range of sorted
+	 * keys below it (lo in edge, hi in seg) and the depth they share (in
+	 * val), which saves an array as large as the nodes.
+	 */
 	nn = 1;
 	ne = ns = 0;
-	q[0].lo = 0;
-	q[0].hi = (uint32_t)j;
-	q[0].depth = 0;
+	node[0].edge = 0;
+	node[0].seg = (uint32_t)j;
+	node[0].val = 0;
 	t->maxval = 0;
 	for (i = 0; i < nn; i++) {
-		uint32_t lo = q[i].lo, hi = q[i].hi, d = q[i].depth, e = d;
+		uint32_t lo = node[i].edge, hi = node[i].seg,
+		    d = node[i].val, e = d;
 
 		node[i].edge = (uint32_t)ne;
 		node[i].seg = (uint32_t)ns;
@@ -480,9 +480,9 @@ nt_trie_prepare_except(struct nt_trie *t, const struct nt_trie *except)
 			/* Edge e leads to node e + 1, which is not stored. */
 			assert(nn == ne + 1);
 			ne++;
-			q[nn].lo = lo;
-			q[nn].hi = g;
-			q[nn].depth = e + 1;
+			node[nn].edge = lo;
+			node[nn].seg = g;
+			node[nn].val = e + 1;
 			nn++;
 			lo = g;
 		}
@@ -490,7 +490,6 @@ nt_trie_prepare_except(struct nt_trie *t, const struct nt_trie *except)
 	node[nn].edge = (uint32_t)ne;
 	node[nn].seg = (uint32_t)ns;
 	node[nn].val = 0;
-	free(q);
 	free(sk);
 	free(t->keybuf);
 	t->keybuf = NULL;
