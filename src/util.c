@@ -12,7 +12,9 @@
  * otherwise dominated by page faults, one each 4 KiB of the tens of
  * megabytes of keys, records and nodes it writes once.
  */
+#ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE		/* madvise() and MADV_HUGEPAGE, if any */
+#endif
 #include <sys/mman.h>
 
 #include <err.h>
