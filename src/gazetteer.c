@@ -70,8 +70,13 @@ check_bytes(const char *p, size_t n)
 	int32_t cp;
 
 	for (i = 0; i < n; i += len) {
-		if (p[i] == '\0')
-			return "NUL byte";
+		/* Most lines are ASCII: no call a byte for them. */
+		if ((unsigned char)p[i] < 0x80) {
+			if (p[i] == '\0')
+				return "NUL byte";
+			len = 1;
+			continue;
+		}
 		len = nt_norm_decode((const unsigned char *)p + i, n - i, &cp);
 		if (len == 0 || cp < 0)
 			return "invalid UTF-8";

@@ -18,7 +18,7 @@
  *	runs		nruns x {first entry, label number} (uint32): the entries
  *			of one file are consecutive and share a label
  *	ids		the ID bytes
- *	trie		nt_trie_image()
+ *	trie		nt_trie_image(), written from nt_trie_image_pieces()
  *	sums		one uint64 checksum per 64 KiB block of the bytes from
  *			the end of the header to the start of sums
  *
@@ -724,49 +724,89 @@ write_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* Block checksums of a stream of bytes, fed in multiples of 32. */
-struct blocksums {
+/*
+ * An index file as the pieces of memory it is written from, in order,
+ * padding included: the trie is written from its arrays where they lie
+ * rather than copied into an image first, which for a large index cost
+ * as much as the writing.
+ */
+#define MAXPIECES	(NSECT * 2 + NT_TRIE_PIECES)
+struct plan {
+	const unsigned char *p[MAXPIECES];
+	size_t len[MAXPIECES];
+	size_t n;
+};
+
+static void
+plan_add(struct plan *pl, const void *p, size_t len)
+{
+	if (len == 0)
+		return;
+	pl->p[pl->n] = p;
+	pl->len[pl->n] = len;
+	pl->n++;
+}
+
+/* Block checksums of the pieces, fed in any sizes, as verify.c reads them. */
+struct blockfeed {
 	struct nt_sum cur;
-	size_t fill;		/* bytes in the current block */
+	unsigned char buf[32];
+	size_t fill;		/* bytes waiting in buf */
+	size_t inblock;		/* bytes summed into cur */
 	uint64_t *sums;
 	size_t n, cap;
 };
 
 static void
-blocks_add(struct blocksums *b, const unsigned char *p, size_t n)
+block_end(struct blockfeed *b)
+{
+	xgrow(&b->sums, &b->cap, b->n + 1, sizeof(*b->sums));
+	b->sums[b->n++] = nt_sum_end(&b->cur);
+	b->inblock = 0;
+}
+
+/* n bytes, a multiple of 32, cut at block ends. */
+static void
+block_whole(struct blockfeed *b, const unsigned char *p, size_t n)
 {
 	const size_t block = (size_t)1 << NT_BLOCK_SHIFT;
 	size_t k;
 
 	while (n > 0) {
-		if (b->fill == 0)
+		if (b->inblock == 0)
 			nt_sum_init(&b->cur);
-		k = block - b->fill;
+		k = block - b->inblock;
 		if (k > n)
 			k = n;
 		nt_sum_add(&b->cur, p, k);
-		b->fill += k;
+		b->inblock += k;
 		p += k;
 		n -= k;
-		if (b->fill == block) {
-			xgrow(&b->sums, &b->cap, b->n + 1, sizeof(*b->sums));
-			b->sums[b->n++] = nt_sum_end(&b->cur);
-			b->fill = 0;
-		}
+		if (b->inblock == block)
+			block_end(b);
 	}
 }
 
-/* A section's bytes as the file holds them: with padding to 32. */
 static void
-blocks_section(struct blocksums *b, const unsigned char *p, size_t n)
+block_feed(struct blockfeed *b, const unsigned char *p, size_t n)
 {
-	unsigned char last[32] = { 0 };
+	size_t k;
 
-	blocks_add(b, p, n & ~(size_t)31);
-	if (n % 32 != 0) {
-		memcpy(last, p + (n & ~(size_t)31), n % 32);
-		blocks_add(b, last, 32);
+	if (b->fill > 0) {
+		k = 32 - b->fill < n ? 32 - b->fill : n;
+		memcpy(b->buf + b->fill, p, k);
+		b->fill += k;
+		p += k;
+		n -= k;
+		if (b->fill < 32)
+			return;
+		block_whole(b, b->buf, 32);
+		b->fill = 0;
 	}
+	k = n & ~(size_t)31;
+	block_whole(b, p, k);
+	memcpy(b->buf, p + k, n - k);
+	b->fill = n - k;
 }
 
 int
@@ -776,11 +816,13 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	static const unsigned char zero[32];
 	const struct layer *l;
 	const unsigned char *sect[NSECT];
+	struct nt_trie_pieces tp;
 	struct header h;
-	struct blocksums bs = { 0 };
+	struct blockfeed bf;
 	struct nt_sum sum;
-	unsigned char *labels, *trie;
-	size_t i, pos, len;
+	struct plan pl;
+	unsigned char *labels, *sums;
+	size_t i, k, pos, len;
 	char *tmp;
 	int fd, saved, bad;
 
@@ -806,8 +848,7 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 		memcpy(labels + pos, s, strlen(s) + 1);
 		pos += strlen(s) + 1;
 	}
-	trie = xmalloc(nt_trie_image_size(l->trie));
-	nt_trie_image(l->trie, trie);
+	nt_trie_image_pieces(l->trie, &tp);
 	sect[0] = labels;
 	h.len[0] = len;
 	sect[1] = (const void *)l->idend;
@@ -816,34 +857,38 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	h.len[2] = l->nrun * sizeof(*l->run);
 	sect[3] = (const void *)l->ids;
 	h.len[3] = l->nids;
-	sect[4] = trie;
+	sect[4] = NULL;
 	h.len[4] = nt_trie_image_size(l->trie);
 	pos = sizeof(h);
+	pl.n = 0;
 	for (i = 0; i < SUMS; i++) {
 		h.off[i] = pos;
 		pos += pad32((size_t)h.len[i]);
-		blocks_section(&bs, sect[i], (size_t)h.len[i]);
+		if (sect[i] != NULL)
+			plan_add(&pl, sect[i], (size_t)h.len[i]);
+		else
+			for (k = 0; k < tp.n; k++)
+				plan_add(&pl, tp.p[k], tp.len[k]);
+		plan_add(&pl, zero, pad32((size_t)h.len[i]) -
+		    (size_t)h.len[i]);
 	}
-	if (bs.fill > 0) {
-		xgrow(&bs.sums, &bs.cap, bs.n + 1, sizeof(*bs.sums));
-		bs.sums[bs.n++] = nt_sum_end(&bs.cur);
-	}
-	sect[SUMS] = (const void *)bs.sums;
+	/* Every block of what lies between the header and the sums. */
+	memset(&bf, 0, sizeof(bf));
+	for (i = 0; i < pl.n; i++)
+		block_feed(&bf, pl.p[i], pl.len[i]);
+	if (bf.inblock > 0)
+		block_end(&bf);
 	h.off[SUMS] = pos;
-	h.len[SUMS] = 8 * bs.n;
-	pos += pad32((size_t)h.len[SUMS]);
-	h.filelen = pos;
+	h.len[SUMS] = 8 * bf.n;
+	len = pad32((size_t)h.len[SUMS]);
+	sums = xcalloc(len, 1);
+	memcpy(sums, bf.sums, 8 * bf.n);
+	plan_add(&pl, sums, len);
+	h.filelen = pos + len;
 	/* The header, its checksum field zero, and the sums with padding. */
 	nt_sum_init(&sum);
 	nt_sum_add(&sum, (const unsigned char *)&h, sizeof(h));
-	nt_sum_add(&sum, sect[SUMS], (size_t)h.len[SUMS] & ~(size_t)31);
-	if (h.len[SUMS] % 32 != 0) {
-		unsigned char last[32] = { 0 };
-
-		memcpy(last, sect[SUMS] + (h.len[SUMS] & ~(uint64_t)31),
-		    (size_t)(h.len[SUMS] % 32));
-		nt_sum_add(&sum, last, 32);
-	}
+	nt_sum_add(&sum, sums, len);
 	h.checksum = nt_sum_end(&sum);
 
 	tmp = xmalloc(strlen(path) + 16);
@@ -852,17 +897,13 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 		nt_error_set(e, path, 0, "%s", strerror(errno));
 		free(tmp);
 		free(labels);
-		free(trie);
-		free(bs.sums);
+		free(bf.sums);
+		free(sums);
 		return -1;
 	}
 	bad = write_all(fd, (const unsigned char *)&h, sizeof(h));
-	for (i = 0; i < NSECT && bad == 0; i++) {
-		bad = write_all(fd, sect[i], (size_t)h.len[i]);
-		if (bad == 0)
-			bad = write_all(fd, zero,
-			    pad32((size_t)h.len[i]) - (size_t)h.len[i]);
-	}
+	for (i = 0; i < pl.n && bad == 0; i++)
+		bad = write_all(fd, pl.p[i], pl.len[i]);
 	saved = errno;
 	if (bad == 0 && fchmod(fd, 0644) == -1)
 		bad = -1, saved = errno;
@@ -876,8 +917,8 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	}
 	free(tmp);
 	free(labels);
-	free(trie);
-	free(bs.sums);
+	free(bf.sums);
+	free(sums);
 	return bad;
 }
 

@@ -87,6 +87,14 @@ unsigned char *nt_norm_string(const unsigned char *s, size_t n,
 	    unsigned flags, size_t *outlen);
 
 /*
+ * nt_norm_string() without its ASCII fast path: cluster by cluster, as the
+ * matcher sees text.  The fast path must agree with it byte for byte; the
+ * unit tests hold the two side by side.
+ */
+unsigned char *nt_norm_string_clusters(const unsigned char *s, size_t n,
+	    unsigned flags, size_t *outlen);
+
+/*
  * Why nt_norm_string() refuses the n bytes at s: a static message naming
  * the first barrier in it, or NULL if there is none.
  */

@@ -39,13 +39,22 @@ struct node {
 };
 
 struct rec {			/* a key collected by nt_trie_add() */
-	union {
-		size_t off;	/* in keybuf, while adding */
-		const unsigned char *p;	/* the key, once prepare starts */
-	} k;
+	uint64_t off;		/* in keybuf */
 	uint32_t len;
 	uint32_t val;
-	uint32_t seq;		/* order of addition: the first one wins */
+};				/* its index is its order of addition */
+
+/*
+ * A key while nt_trie_prepare() sorts it, and then builds from it.  Sixteen
+ * bytes, so that the sort moves little, and the radix digits come from w
+ * without a trip to keybuf for each one.
+ */
+struct skey {
+	uint64_t w;		/* sorting: the key's 8 bytes from its depth
+				   rounded down to 8, big-endian, 0 past the
+				   end; sorted: its offset in the sorted copy */
+	uint32_t len;
+	uint32_t id;		/* sorting: its rec[] index; sorted: value */
 };
 
 struct nt_trie {
@@ -91,27 +100,154 @@ nt_trie_add(struct nt_trie *t, const unsigned char *key, size_t len,
 	xgrow(&t->rec, &t->reccap, t->nrec + 1, sizeof(*t->rec));
 	memcpy(t->keybuf + t->keylen, key, len);
 	r = &t->rec[t->nrec];
-	r->k.off = t->keylen;
+	r->off = t->keylen;
 	r->len = (uint32_t)len;
 	r->val = value;
-	r->seq = (uint32_t)t->nrec;
 	t->keylen += len;
 	t->nrec++;
 	return 0;
 }
 
-static int
-reccmp(const void *a, const void *b)
-{
-	const struct rec *x = a, *y = b;
-	size_t n = x->len < y->len ? x->len : y->len;
-	int c = memcmp(x->k.p, y->k.p, n);
+/*
+ * Sorting.  Keys are ordered bytewise, a key before those it is a prefix
+ * of, and equal keys in order of addition, so that the first added comes
+ * first and wins.  An MSD radix sort on the bytes, in place (American
+ * flag), with the digits read from the 8 bytes cached in each skey; the
+ * cache is refilled from keybuf every 8 bytes of depth, which few groups
+ * of keys reach.  Small groups are finished by insertion sort.
+ */
+struct sorting {
+	const struct rec *rec;
+	const unsigned char *kb;
+};
 
+#define SORT_SMALL	24	/* groups this small: insertion sort */
+
+/* Fill s->w with its key's bytes [base, base + 8). */
+static void
+load_window(const struct sorting *st, struct skey *s, size_t base)
+{
+	const unsigned char *k = st->kb + st->rec[s->id].off;
+	uint64_t w = 0;
+	size_t i;
+
+	for (i = base; i < base + 8; i++)
+		w = w << 8 | (i < s->len ? k[i] : 0);
+	s->w = w;
+}
+
+/* The digit of s at depth: 0 if the key ends there, else its byte + 1. */
+static unsigned
+digit(const struct skey *s, size_t depth)
+{
+	if (s->len <= depth)
+		return 0;
+	return (unsigned)(s->w >> (56 - 8 * (depth & 7)) & 0xFF) + 1;
+}
+
+/* Order of x and y, which share their first depth bytes. */
+static int
+skey_cmp(const struct sorting *st, const struct skey *x, const struct skey *y,
+    size_t depth)
+{
+	size_t base = depth & ~(size_t)7, n;
+	int c;
+
+	/* Zero padding never inverts an order, only hides an end. */
+	if (x->w != y->w)
+		return x->w < y->w ? -1 : 1;
+	n = x->len < y->len ? x->len : y->len;
+	c = memcmp(st->kb + st->rec[x->id].off + base,
+	    st->kb + st->rec[y->id].off + base, n - base);
 	if (c != 0)
 		return c;
 	if (x->len != y->len)
 		return x->len < y->len ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void
+insertion_sort(const struct sorting *st, struct skey *a, size_t n,
+    size_t depth)
+{
+	struct skey v;
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		v = a[i];
+		for (j = i; j > 0 && skey_cmp(st, &a[j - 1], &v, depth) > 0; j--)
+			a[j] = a[j - 1];
+		a[j] = v;
+	}
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	const struct skey *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * Sort the n keys at a, which share their first depth bytes.  The largest
+ * group is sorted by the loop, the others by recursion, each under half of
+ * n: the stack stays shallow whatever the keys.
+ */
+static void
+radix_sort(const struct sorting *st, struct skey *a, size_t n, size_t depth)
+{
+	size_t cnt[257], next[257], last[257], i, b, d, big, bigat;
+	struct skey x, y;
+
+	for (;;) {
+		if (depth % 8 == 0 && depth > 0)
+			for (i = 0; i < n; i++)
+				load_window(st, &a[i], depth);
+		if (n <= SORT_SMALL) {
+			insertion_sort(st, a, n, depth);
+			return;
+		}
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[digit(&a[i], depth)]++;
+		for (b = 0, i = 0; b < 257; b++) {
+			next[b] = i;
+			i += cnt[b];
+			last[b] = i;
+		}
+		/* Each key straight to its group, swapping out the one there. */
+		for (b = 0; b < 257; b++) {
+			while (next[b] < last[b]) {
+				x = a[next[b]];
+				while ((d = digit(&x, depth)) != b) {
+					y = a[next[d]];
+					a[next[d]++] = x;
+					x = y;
+				}
+				a[next[b]++] = x;
+			}
+		}
+		/* Group b is a[last[b] - cnt[b] .. last[b]).  Ended keys are equal. */
+		if (cnt[0] > 1)
+			qsort(a, cnt[0], sizeof(*a), id_cmp);
+		big = 0;
+		bigat = 0;
+		for (b = 1; b < 257; b++)
+			if (cnt[b] > big) {
+				big = cnt[b];
+				bigat = b;
+			}
+		for (b = 1; b < 257; b++)
+			if (b != bigat && cnt[b] > 1)
+				radix_sort(st, a + last[b] - cnt[b], cnt[b],
+				    depth + 1);
+		if (big <= 1)
+			return;
+		a += last[bigat] - big;
+		n = big;
+		depth++;
+	}
 }
 
 /* ASCII letters, digits and '_': the bytes of a first word. */
@@ -177,7 +313,7 @@ bloom_bits(uint64_t h)
  * first words, so that the keys are read once.
  */
 static void
-build_bloom(struct nt_trie *t, const struct rec *rec, size_t n)
+build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 {
 	unsigned char *bloom;
 	uint64_t w, h;
@@ -188,9 +324,9 @@ build_bloom(struct nt_trie *t, const struct rec *rec, size_t n)
 		nw = 1;
 	bloom = xcalloc(nw, 8);
 	for (i = 0; i < n; i++) {
-		if ((k = first_word(rec[i].k.p, rec[i].len)) == 0)
+		if ((k = first_word(t->keybuf + key[i].w, key[i].len)) == 0)
 			continue;
-		h = word_hash(rec[i].k.p, k);
+		h = word_hash(t->keybuf + key[i].w, k);
 		memcpy(&w, bloom + 8 * bloom_word(h, nw), 8);
 		w |= bloom_bits(h);
 		memcpy(bloom + 8 * bloom_word(h, nw), &w, 8);
@@ -237,11 +373,6 @@ nodes_ok(const struct nt_trie *t, uint32_t n)
 	return nt_guard_ok(t->guard, &t->node[n], 2 * sizeof(struct node));
 }
 
-struct range {			/* the keys below one node, while building */
-	uint32_t lo, hi;	/* in rec[] */
-	uint32_t depth;		/* bytes already matched above the node */
-};
-
 /* Copy the root's edges into the dense table. */
 static void
 fill_root(struct nt_trie *t)
@@ -276,108 +407,117 @@ void
 nt_trie_prepare_except(struct nt_trie *t, const struct nt_trie *except)
 {
 	struct node *node;
-	unsigned char *key, *seg;
-	struct range *q;
-	size_t ncap, ecap, scap, i, j, nn, ne, ns;
-	const unsigned char *kb;
-	struct rec *rec;
+	unsigned char *key, *seg, *sorted;
+	size_t ncap, ecap, scap, i, j, nn, ne, ns, o;
+	const unsigned char *kb, *p, *prev;
+	struct sorting st;
+	struct skey *sk;
 
 	if (t->prepared)
 		return;
 	t->prepared = 1;
-	rec = t->rec;
 	kb = t->keybuf;
-	/* Pointers, not offsets, so that the comparison needs no global. */
-	for (i = 0; i < t->nrec; i++)
-		rec[i].k.p = kb + rec[i].k.off;
-	if (t->nrec > 1)
-		qsort(rec, t->nrec, sizeof(*rec), reccmp);
-	/* Drop repeated keys, keeping the first added, and excepted ones. */
-	for (i = j = 0; i < t->nrec; i++) {
-		if (j > 0 && rec[j - 1].len == rec[i].len &&
-		    memcmp(rec[j - 1].k.p, rec[i].k.p, rec[i].len) == 0)
-			continue;
-		if (except != NULL &&
-		    nt_trie_lookup(except, rec[i].k.p, rec[i].len) != 0)
-			continue;
-		rec[j++] = rec[i];
+	sk = xreallocarray(NULL, t->nrec, sizeof(*sk));
+	st.rec = t->rec;
+	st.kb = kb;
+	for (i = 0; i < t->nrec; i++) {
+		sk[i].len = t->rec[i].len;
+		sk[i].id = (uint32_t)i;
+		load_window(&st, &sk[i], 0);
 	}
-	t->nkeys = (uint32_t)j;
+	radix_sort(&st, sk, t->nrec, 0);
 	/*
-	 * Copy the keys into sorted order, so that the passes below read
-	 * memory in sequence instead of jumping about keybuf.
+	 * Drop repeated keys, keeping the first added, and excepted ones, and
+	 * copy the rest in sorted order, so that the passes below read memory
+	 * in sequence instead of jumping about keybuf.  Each skey is read
+	 * before the one it becomes is written, at or before it.
 	 */
-	{
-		size_t total = 0, o = 0;
-		unsigned char *sorted;
+	sorted = xmalloc(t->keylen + 1);
+	prev = NULL;
+	for (i = j = o = 0; i < t->nrec; i++) {
+		const struct rec *r = &t->rec[sk[i].id];
 
-		for (i = 0; i < j; i++)
-			total += rec[i].len;
-		sorted = xmalloc(total + 1);
-		for (i = 0; i < j; i++) {
-			memcpy(sorted + o, rec[i].k.p, rec[i].len);
-			rec[i].k.p = sorted + o;
-			o += rec[i].len;
-		}
-		free(t->keybuf);
-		t->keybuf = sorted;
-		kb = sorted;
+		p = kb + r->off;
+		if (prev != NULL && sk[j - 1].len == r->len &&
+		    memcmp(prev, p, r->len) == 0)
+			continue;
+		if (except != NULL && nt_trie_lookup(except, p, r->len) != 0)
+			continue;
+		memcpy(sorted + o, p, r->len);
+		prev = p;
+		sk[j].w = o;
+		sk[j].len = r->len;
+		sk[j].id = r->val;
+		o += r->len;
+		j++;
 	}
+	free(t->rec);
+	free(t->keybuf);
+	t->rec = NULL;
+	t->keybuf = sorted;
+	kb = sorted;
+	t->nkeys = (uint32_t)j;
 	t->maxlen = 0;
 	for (i = 0; i < j; i++)
-		if (rec[i].len > t->maxlen)
-			t->maxlen = rec[i].len;
+		if (sk[i].len > t->maxlen)
+			t->maxlen = sk[i].len;
 
-	build_bloom(t, rec, j);
+	build_bloom(t, sk, j);
 
 	ncap = 2 * j + 2;
 	ecap = 2 * j + 2;
-	scap = t->keylen + 1;
+	scap = o + 1;
 	node = xreallocarray(NULL, ncap + 1, sizeof(*node));
-	q = xreallocarray(NULL, ncap, sizeof(*q));
 	key = xmalloc(ecap);
 	seg = xmalloc(scap);
+	/*
+	 * The queue of the breadth-first build lives in the nodes not yet
+	 * built: node i, before it is filled in, holds the range of sorted
+	 * keys below it (lo in edge, hi in seg) and the depth they share (in
+	 * val), which saves an array as large as the nodes.
+	 */
 	nn = 1;
 	ne = ns = 0;
-	q[0].lo = 0;
-	q[0].hi = (uint32_t)j;
-	q[0].depth = 0;
+	node[0].edge = 0;
+	node[0].seg = (uint32_t)j;
+	node[0].val = 0;
 	t->maxval = 0;
 	for (i = 0; i < nn; i++) {
-		uint32_t lo = q[i].lo, hi = q[i].hi, d = q[i].depth, e = d;
+		uint32_t lo = node[i].edge, hi = node[i].seg,
+		    d = node[i].val, e = d;
 
 		node[i].edge = (uint32_t)ne;
 		node[i].seg = (uint32_t)ns;
 		node[i].val = 0;
 		if (i != 0) {
 			/* Sorted keys share a prefix iff the first and last do. */
-			const struct rec *a = &rec[lo], *z = &rec[hi - 1];
+			const struct skey *a = &sk[lo], *z = &sk[hi - 1];
+			const unsigned char *ak = kb + a->w, *zk = kb + z->w;
 
-			while (a->len > e && z->len > e &&
-			    a->k.p[e] == z->k.p[e])
+			while (a->len > e && z->len > e && ak[e] == zk[e])
 				e++;
-			memcpy(seg + ns, a->k.p + d, e - d);
+			memcpy(seg + ns, ak + d, e - d);
 			ns += e - d;
 			if (a->len == e) {
-				node[i].val = a->val;
-				if (a->val > t->maxval)
-					t->maxval = a->val;
+				node[i].val = a->id;
+				if (a->id > t->maxval)
+					t->maxval = a->id;
 				lo++;
 			}
 		}
 		while (lo < hi) {
-			unsigned char b = rec[lo].k.p[e];
+			unsigned char b = kb[sk[lo].w + e];
 			uint32_t g = lo;
 
-			while (g < hi && rec[g].k.p[e] == b)
+			while (g < hi && kb[sk[g].w + e] == b)
 				g++;
 			key[ne] = b;
 			/* Edge e leads to node e + 1, which is not stored. */
 			assert(nn == ne + 1);
 			ne++;
-			q[nn].lo = lo;
-			q[nn].hi = g;
-			q[nn].depth = e + 1;
+			node[nn].edge = lo;
+			node[nn].seg = g;
+			node[nn].val = e + 1;
 			nn++;
 			lo = g;
 		}
@@ -385,10 +525,8 @@ nt_trie_prepare_except(struct nt_trie *t, const struct nt_trie *except)
 	node[nn].edge = (uint32_t)ne;
 	node[nn].seg = (uint32_t)ns;
 	node[nn].val = 0;
-	free(q);
-	free(t->rec);
+	free(sk);
 	free(t->keybuf);
-	t->rec = NULL;
 	t->keybuf = NULL;
 	t->nrec = t->reccap = t->keylen = t->keycap = 0;
 
@@ -588,31 +726,50 @@ nt_trie_image_size(const struct nt_trie *t)
 	    8 * (size_t)t->nbloom;
 }
 
+static void
+piece(struct nt_trie_pieces *out, const void *p, size_t len)
+{
+	if (len == 0)
+		return;
+	out->p[out->n] = p;
+	out->len[out->n] = len;
+	out->n++;
+}
+
+void
+nt_trie_image_pieces(const struct nt_trie *t, struct nt_trie_pieces *out)
+{
+	static const unsigned char zero[4];
+
+	_Static_assert(sizeof(out->hdr) == 4 * HDR_WORDS, "header words");
+	out->hdr[0] = t->nnodes;
+	out->hdr[1] = t->nedges;
+	out->hdr[2] = t->nseg;
+	out->hdr[3] = t->nkeys;
+	out->hdr[4] = t->maxval;
+	out->hdr[5] = t->maxlen;
+	out->hdr[6] = t->nbloom;
+	out->n = 0;
+	piece(out, out->hdr, sizeof(out->hdr));
+	piece(out, t->node, sizeof(struct node) * ((size_t)t->nnodes + 1));
+	piece(out, t->key, t->nedges);
+	piece(out, zero, pad4(t->nedges) - t->nedges);
+	piece(out, t->seg, t->nseg);
+	piece(out, zero, pad4(t->nseg) - t->nseg);
+	piece(out, t->bloom, 8 * (size_t)t->nbloom);
+}
+
 void
 nt_trie_image(const struct nt_trie *t, unsigned char *dst)
 {
-	uint32_t hdr[HDR_WORDS];
-	size_t n;
+	struct nt_trie_pieces pc;
+	size_t i;
 
-	hdr[0] = t->nnodes;
-	hdr[1] = t->nedges;
-	hdr[2] = t->nseg;
-	hdr[3] = t->nkeys;
-	hdr[4] = t->maxval;
-	hdr[5] = t->maxlen;
-	hdr[6] = t->nbloom;
-	memcpy(dst, hdr, sizeof(hdr));
-	dst += sizeof(hdr);
-	n = sizeof(struct node) * ((size_t)t->nnodes + 1);
-	memcpy(dst, t->node, n);
-	dst += n;
-	memset(dst, 0, pad4(t->nedges));
-	memcpy(dst, t->key, t->nedges);
-	dst += pad4(t->nedges);
-	memset(dst, 0, pad4(t->nseg));
-	memcpy(dst, t->seg, t->nseg);
-	dst += pad4(t->nseg);
-	memcpy(dst, t->bloom, 8 * (size_t)t->nbloom);
+	nt_trie_image_pieces(t, &pc);
+	for (i = 0; i < pc.n; i++) {
+		memcpy(dst, pc.p[i], pc.len[i]);
+		dst += pc.len[i];
+	}
 }
 
 struct nt_trie *

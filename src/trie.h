@@ -116,6 +116,22 @@ size_t	nt_trie_image_size(const struct nt_trie *t);
 void	nt_trie_image(const struct nt_trie *t, unsigned char *dst);
 
 /*
+ * The same image as pieces in place, so that a writer need not copy it:
+ * the bytes of p[0] .. p[n - 1], in order, are what nt_trie_image()
+ * writes.  p[0] points into the struct itself (hdr), which must therefore
+ * stay where it is while the pieces are used.
+ */
+#define NT_TRIE_PIECES	8
+struct nt_trie_pieces {
+	uint32_t hdr[7];
+	const unsigned char *p[NT_TRIE_PIECES];
+	size_t len[NT_TRIE_PIECES];
+	size_t n;
+};
+void	nt_trie_image_pieces(const struct nt_trie *t,
+	    struct nt_trie_pieces *out);
+
+/*
  * A trie that uses the image at p (len bytes, 4-byte aligned) in place,
  * after checking its sizes; walks check every index they read, so that no
  * walk over a damaged image can leave it.  The image must outlive the

@@ -1,5 +1,6 @@
 /*
- * util.h - allocation with one policy for running out of memory.
+ * util.h - allocation with one policy for running out of memory (and a
+ * hint for huge pages on large blocks).
  */
 #ifndef NERTAG_UTIL_H
 #define NERTAG_UTIL_H

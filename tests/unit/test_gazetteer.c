@@ -83,6 +83,11 @@ t_errors(void **state)
 		{ "ok\nbad\xff\n", 8, 2, "invalid UTF-8" },
 		{ "ok\nbad\xc0\xaf\n", 9, 2, "invalid UTF-8" },
 		{ "a\n\nb\0c\n", 7, 3, "NUL byte" },
+		/* Past the ASCII fast path: NUL first, after UTF-8, cut short. */
+		{ "\0a\n", 3, 1, "NUL byte" },
+		{ "\xc3\xa9\0\n", 4, 1, "NUL byte" },
+		{ "ab\xc3\n", 4, 1, "invalid UTF-8" },
+		{ "ab\xe2\x80", 4, 1, "invalid UTF-8" },
 		{ "a\tb\tc\n", 6, 1, "more than one tab" },
 		{ "x\n a\t \n", 7, 2, "empty ID after the tab" },
 		{ "# label: 1abc\nx\n", 16, 1, "invalid label" },

@@ -306,6 +306,148 @@ t_scan64(void **state)
 	}
 }
 
+/*
+ * The ASCII fast path of nt_norm_string() must give what the cluster path
+ * gives, byte for byte and barrier for barrier, under every flag set.
+ */
+static void
+same_both_ways(const unsigned char *s, size_t n)
+{
+	unsigned char *in = exact(s, n), *fast, *slow;
+	size_t flen = 0, slen = 0;
+	unsigned flags;
+
+	for (flags = 0; flags < 8; flags++) {
+		fast = nt_norm_string(in, n, flags, &flen);
+		slow = nt_norm_string_clusters(in, n, flags, &slen);
+		if ((fast == NULL) != (slow == NULL))
+			fail_msg("flags %u, %zu bytes: fast %s, full %s", flags,
+			    n, fast == NULL ? "barrier" : "text",
+			    slow == NULL ? "barrier" : "text");
+		if (fast != NULL) {
+			assert_int_equal(flen, slen);
+			assert_memory_equal(fast, slow, flen);
+		}
+		free(fast);
+		free(slow);
+	}
+	free(in);
+}
+
+static void
+same_str(const char *s)
+{
+	same_both_ways((const unsigned char *)s, strlen(s));
+}
+
+static void
+t_ascii_fast_path_edges(void **state)
+{
+	static const char *const cases[] = {
+		"", " ", "A", "A  B", "A\tB", " \t A B \t ", "A\nB", "A\n",
+		"\nA", "A \n B", "A\r\nB", "A\vB\fC", "O'Brien", "O'", "'",
+		"Al-Quds", "-", "A-", "--", "A_B", "a.b,c;d", "MC DONALD'S",
+		"\x01" "A", "A\x7f", "\x7f", "~", "St. John's-Wood",
+		/* Marks, spaces and letters beyond ASCII after ASCII. */
+		"e\xcc\x81", "Cafe\xcc\x81", "A \xcc\x88", "\xcc\x88 A",
+		"A \xcc\x88 B", "A\xc2\xa0" "B", "A \xc2\xa0 B", "A\xc2\xa0",
+		"O\xe2\x80\x99" "Brien", "Al\xe2\x80\x94Quds", "\xc4\xb0" "stanbul",
+		"ISTANBUL\xc4\xb0", "Stra\xc3\x9f" "e", "STRASSE", "A\xc2\x85",
+		"A\xe2\x80\xa8" "B", "A\xc0" "B", "A\xff", "AB\xcc",
+		"A\xe2\x80\x8b" "B", "Z\xc3\xbcrich", "Zu\xcc\x88rich",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		same_str(cases[i]);
+	/* NUL inside, first and last. */
+	same_both_ways((const unsigned char *)"A\0B", 3);
+	same_both_ways((const unsigned char *)"\0A", 2);
+	same_both_ways((const unsigned char *)"A\0", 2);
+}
+
+static void
+t_ascii_fast_path_bytes(void **state)
+{
+	unsigned char b[3];
+	unsigned x, y;
+
+	(void)state;
+	/* Every ASCII byte alone, and every pair, and each between letters. */
+	for (x = 0; x < 128; x++) {
+		b[0] = (unsigned char)x;
+		same_both_ways(b, 1);
+		for (y = 0; y < 128; y++) {
+			b[1] = (unsigned char)y;
+			same_both_ways(b, 2);
+		}
+		b[0] = 'Q';
+		b[1] = (unsigned char)x;
+		b[2] = 'z';
+		same_both_ways(b, 3);
+	}
+}
+
+static void
+t_ascii_fast_path_space_cap(void **state)
+{
+	unsigned char b[NT_NORM_SPACE_CAP + 16];
+	size_t run, where, n;
+
+	(void)state;
+	/* Runs about the cap, before, inside and after a name. */
+	for (run = NT_NORM_SPACE_CAP - 2; run <= NT_NORM_SPACE_CAP + 2; run++)
+		for (where = 0; where < 3; where++) {
+			n = 0;
+			if (where > 0)
+				b[n++] = 'A';
+			memset(b + n, where == 1 ? '\t' : ' ', run);
+			n += run;
+			if (where < 2)
+				b[n++] = 'B';
+			same_both_ways(b, n);
+			/* A no-break space extending the run. */
+			if (where == 1) {
+				memcpy(b + n - 1, "\xc2\xa0" "B", 3);
+				same_both_ways(b, n + 2);
+			}
+		}
+}
+
+/* Random strings over ASCII and a few troublesome non-ASCII pieces. */
+static void
+t_ascii_fast_path_random(void **state)
+{
+	static const char *const piece[] = {
+		"a", "Z", "I", "i", "0", " ", "  ", "\t", "\n", "\r", "'", "-",
+		"_", ".", "\x01", "\x7f", "\xcc\x81", "\xcc\x88", "\xc2\xa0",
+		"\xe2\x80\x99", "\xe2\x80\x94", "\xc4\xb0", "\xc3\x9f", "\xc3\xa9",
+		"\xef\xac\x83", "\xc0",
+	};
+	unsigned char b[64];
+	unsigned long r = 12345;
+	size_t i, k, n, np, len;
+	int ascii;
+
+	(void)state;
+	np = sizeof(piece) / sizeof(piece[0]);
+	for (i = 0; i < 20000; i++) {
+		ascii = i % 2 == 0;
+		n = 0;
+		r = r * 6364136223846793005u + 1442695040888963407u;
+		len = (r >> 33) % 12;
+		for (k = 0; k < len; k++) {
+			r = r * 6364136223846793005u + 1442695040888963407u;
+			const char *p = piece[(r >> 33) % (ascii ? 16 : np)];
+
+			memcpy(b + n, p, strlen(p));
+			n += strlen(p);
+		}
+		same_both_ways(b, n);
+	}
+}
+
 int
 main(void)
 {
@@ -324,6 +466,10 @@ main(void)
 		cmocka_unit_test(t_cluster_more),
 		cmocka_unit_test(t_versions),
 		cmocka_unit_test(t_more_barriers_and_classes),
+		cmocka_unit_test(t_ascii_fast_path_edges),
+		cmocka_unit_test(t_ascii_fast_path_bytes),
+		cmocka_unit_test(t_ascii_fast_path_space_cap),
+		cmocka_unit_test(t_ascii_fast_path_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -462,11 +462,167 @@ t_damaged_bytes(void **state)
 	free(img);
 }
 
+
+/* A key for the reference order below: bytewise, a prefix first. */
+struct refkey {
+	unsigned char b[48];
+	size_t len;
+	uint32_t val;
+};
+
+static int
+refcmp(const void *a, const void *b)
+{
+	const struct refkey *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->b, y->b, n);
+
+	if (c != 0)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->val < y->val ? -1 : x->val > y->val;
+}
+
+/*
+ * prepare's radix sort against qsort: keys in a random order, with
+ * duplicates, prefixes of each other, NUL and 0xFF bytes, and groups of
+ * many keys sharing 8, 16 and more bytes, give the same image as the
+ * distinct keys added already sorted, each with its first value.
+ */
+static void
+t_sort_matches_reference(void **state)
+{
+	enum { N = 6000 };
+	static const unsigned char alpha[] = { 0x00, 'a', 'b', ' ', 0xFF };
+	struct refkey *k = calloc(N, sizeof(*k));
+	struct nt_trie *t = nt_trie_new(), *u = nt_trie_new();
+	unsigned char *ia, *ib;
+	unsigned long r = 99;
+	size_t i, j, n, shared;
+
+	(void)state;
+	assert_non_null(k);
+	for (i = 0; i < N; i++) {
+		r = r * 6364136223846793005u + 1442695040888963407u;
+		/* Half share a long prefix, so that groups outlive 8 bytes. */
+		shared = (r >> 40) % 2 == 0 ? (r >> 45) % 24 : 0;
+		memset(k[i].b, 'x', shared);
+		n = shared + 1 + (r >> 33) % 12;
+		for (j = shared; j < n; j++) {
+			r = r * 6364136223846793005u + 1442695040888963407u;
+			k[i].b[j] = alpha[(r >> 33) % (i % 3 == 0 ? 2 : 5)];
+		}
+		k[i].len = n;
+		k[i].val = (uint32_t)i + 1;
+		assert_int_equal(nt_trie_add(t, k[i].b, n, k[i].val), 0);
+		/* Repeat some keys later on: the first value must win. */
+		if (i % 7 == 0) {
+			assert_int_equal(nt_trie_add(t, k[i / 2].b,
+			    k[i / 2].len, (uint32_t)(N + i)), 0);
+		}
+	}
+	nt_trie_prepare(t);
+	qsort(k, N, sizeof(*k), refcmp);
+	for (i = 0, n = 0; i < N; i++) {
+		if (i > 0 && k[i].len == k[i - 1].len &&
+		    memcmp(k[i].b, k[i - 1].b, k[i].len) == 0)
+			continue;
+		assert_int_equal(nt_trie_add(u, k[i].b, k[i].len, k[i].val),
+		    0);
+		n++;
+	}
+	nt_trie_prepare(u);
+	assert_int_equal(nt_trie_keys(t), n);
+	assert_int_equal(nt_trie_image_size(t), nt_trie_image_size(u));
+	ia = malloc(nt_trie_image_size(t));
+	ib = malloc(nt_trie_image_size(u));
+	assert_non_null(ia);
+	assert_non_null(ib);
+	nt_trie_image(t, ia);
+	nt_trie_image(u, ib);
+	assert_memory_equal(ia, ib, nt_trie_image_size(t));
+	for (i = 0; i < N; i++)
+		assert_int_not_equal(nt_trie_lookup(t, k[i].b, k[i].len), 0);
+	free(ia);
+	free(ib);
+	free(k);
+	nt_trie_free(t);
+	nt_trie_free(u);
+}
+
+/* Thousands of copies of one key, and of keys one byte longer each. */
+static void
+t_sort_degenerate(void **state)
+{
+	unsigned char b[NT_TRIE_KEY_MAX];
+	struct nt_trie *t = nt_trie_new();
+	size_t i;
+
+	(void)state;
+	memset(b, 'q', sizeof(b));
+	for (i = 0; i < 3000; i++)
+		assert_int_equal(nt_trie_add(t, b, 5, (uint32_t)i + 1), 0);
+	for (i = NT_TRIE_KEY_MAX; i > 0; i--)
+		assert_int_equal(nt_trie_add(t, b, i, (uint32_t)(5000 + i)), 0);
+	nt_trie_prepare(t);
+	assert_int_equal(nt_trie_keys(t), NT_TRIE_KEY_MAX);
+	assert_int_equal(nt_trie_lookup(t, b, 5), 1);
+	assert_int_equal(nt_trie_lookup(t, b, 6), 5006);
+	assert_int_equal(nt_trie_lookup(t, b, NT_TRIE_KEY_MAX),
+	    5000 + NT_TRIE_KEY_MAX);
+	nt_trie_free(t);
+}
+
+
+/* The pieces, put end to end, are the image, whatever the padding. */
+static void
+t_image_pieces(void **state)
+{
+	static const char *const sets[][6] = {
+		{ NULL },
+		{ "a", NULL },
+		{ "ab", "ac", NULL },
+		{ "North", "North Korea", "Korea", "No", "Nort", NULL },
+		{ "abcde", "abcdf", "x", "xyz", "xyzw", NULL },
+	};
+	struct nt_trie_pieces pc;
+	unsigned char *img, *cat;
+	size_t i, k, n, o;
+
+	(void)state;
+	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		struct nt_trie *t = build(sets[i]);
+
+		n = nt_trie_image_size(t);
+		img = malloc(n);
+		cat = malloc(n);
+		assert_non_null(img);
+		assert_non_null(cat);
+		nt_trie_image(t, img);
+		nt_trie_image_pieces(t, &pc);
+		assert_true(pc.n <= NT_TRIE_PIECES);
+		for (k = o = 0; k < pc.n; k++) {
+			assert_true(o + pc.len[k] <= n);
+			memcpy(cat + o, pc.p[k], pc.len[k]);
+			o += pc.len[k];
+		}
+		assert_int_equal(o, n);
+		assert_memory_equal(img, cat, n);
+		free(img);
+		free(cat);
+		nt_trie_free(t);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_lookup),
+		cmocka_unit_test(t_sort_matches_reference),
+		cmocka_unit_test(t_sort_degenerate),
+		cmocka_unit_test(t_image_pieces),
 		cmocka_unit_test(t_step_by_pieces),
 		cmocka_unit_test(t_duplicates_first_wins),
 		cmocka_unit_test(t_refused),
