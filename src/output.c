@@ -357,10 +357,84 @@ lead(struct nt_out *o)
 	}
 }
 
+/* The digits of v at d; returns their number. */
+static size_t
+u64_at(unsigned char *d, uint64_t v)
+{
+	unsigned char b[24], *q = b + sizeof(b);
+	size_t n;
+
+	do {
+		*--q = (unsigned char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	n = (size_t)(b + sizeof(b) - q);
+	memcpy(d, q, n);
+	return n;
+}
+
+/* p as a TSV field at d (room for 2 * n bytes); returns its length. */
+static size_t
+tsv_at(unsigned char *d, const unsigned char *p, size_t n)
+{
+	unsigned char *start = d;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = p[i];
+
+		if (c > '\\' || (c != '\\' && c != '\t' && c != '\n' &&
+		    c != '\r')) {
+			*d++ = c;
+			continue;
+		}
+		*d++ = '\\';
+		*d++ = c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' :
+		    '\\';
+	}
+	return (size_t)(d - start);
+}
+
 static void
 span_tsv(struct nt_out *o, const unsigned char *p, size_t n,
     const struct nt_span *s, const struct nt_lex_entry *e)
 {
+	size_t lablen = strlen(e->label), need;
+	unsigned char *d;
+
+	/*
+	 * A whole line that fits in the buffer's free room is written there
+	 * in one pass: piece by piece, the line cost more than the match.
+	 */
+	need = 2 * 20 + 5 + lablen + 2 * n + 2 * e->idlen +
+	    (o->cfg.show_file ? 2 * strlen(o->file) + 1 : 0) +
+	    (o->cfg.records ? o->keylen + 1 : 0);
+	if (!o->cfg.line_buffered && o->err == 0 && need <= OUTBUF - o->len) {
+		d = o->buf + o->len;
+		if (o->cfg.show_file) {
+			d += tsv_at(d, (const unsigned char *)o->file,
+			    strlen(o->file));
+			*d++ = '\t';
+		}
+		if (o->cfg.records) {
+			memcpy(d, o->key, o->keylen);
+			d += o->keylen;
+			*d++ = '\t';
+		}
+		d += u64_at(d, s->start);
+		*d++ = '\t';
+		d += u64_at(d, s->end);
+		*d++ = '\t';
+		memcpy(d, e->label, lablen);
+		d += lablen;
+		*d++ = '\t';
+		d += tsv_at(d, p, n);
+		*d++ = '\t';
+		d += tsv_at(d, (const unsigned char *)e->id, e->idlen);
+		*d++ = '\n';
+		o->len = (size_t)(d - o->buf);
+		return;
+	}
 	lead(o);
 	put_u64(o, s->start);
 	putc_(o, '\t');

@@ -514,10 +514,72 @@ t_untag_splits(void **state)
 	}
 }
 
+/*
+ * Many tsv lines: most are written straight into the buffer's free room,
+ * some across its end by pieces; every one must come out the same.
+ */
+static void
+t_tsv_many_lines(void **state)
+{
+	enum { N = 30000 };
+	struct nt_out_config cfg;
+	struct nt_match_config mc;
+	const struct nt_trie *tries[1];
+	struct nt_matcher *m;
+	struct nt_out *o;
+	FILE *f = tmpfile();
+	char *input, *want, *got;
+	size_t i, wlen = 0, r;
+
+	(void)state;
+	assert_non_null(f);
+	input = malloc(5 * N);
+	want = malloc(64 * N);
+	got = malloc(64 * N + 1);
+	assert_non_null(input);
+	assert_non_null(want);
+	assert_non_null(got);
+	for (i = 0; i < N; i++) {
+		memcpy(input + 5 * i, i % 3 == 0 ? "Kiev " : "Kyiv ", 5);
+		wlen += (size_t)sprintf(want + wlen, "f\\t1\t%zu\t%zu\tLOC\t%s\t"
+		    "Kyiv\n", 5 * i, 5 * i + 4, i % 3 == 0 ? "Kiev" : "Kyiv");
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.fd = fileno(f);
+	cfg.format = nt_out_format("tsv");
+	cfg.lex = lex;
+	cfg.show_file = 1;
+	o = nt_out_new(&cfg);
+	memset(&mc, 0, sizeof(mc));
+	tries[0] = nt_lex_trie(lex, 0);
+	mc.tries = tries;
+	mc.ntries = 1;
+	mc.text = nt_out_text;
+	mc.span = nt_out_span;
+	mc.ctx = o;
+	m = nt_match_new(&mc);
+	nt_out_file(o, "f\t1");
+	nt_match_feed(m, input, 5 * N);
+	nt_match_finish(m);
+	assert_int_equal(nt_out_flush(o), 0);
+	nt_match_free(m);
+	nt_out_free(o);
+	rewind(f);
+	r = fread(got, 1, 64 * N, f);
+	fclose(f);
+	assert_true(wlen > 4 * 128 * 1024);
+	assert_int_equal(r, wlen);
+	assert_memory_equal(got, want, wlen);
+	free(input);
+	free(want);
+	free(got);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_tsv_many_lines),
 		cmocka_unit_test(t_inline_and_xml),
 		cmocka_unit_test(t_tsv_jsonl_only),
 		cmocka_unit_test(t_escapes),
