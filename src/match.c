@@ -84,6 +84,8 @@ struct nt_matcher {
 	 */
 	unsigned char u2[0x280 - 0x80];
 	unsigned char u3[64];
+	unsigned char any[256];	/* some name's normalised form starts so */
+	int u_ready;		/* u2 and u3 filled (at the first need) */
 };
 
 #define U_KNOWN	1
@@ -126,11 +128,27 @@ known(int32_t cp, unsigned flags, const unsigned char any[256])
 	return k > 0 ? e : 0;
 }
 
+/*
+ * Fill u2 and u3 when the first byte >= 0x80 comes: 576 characters through
+ * utf8proc would be most of the start-up of a run on ASCII text.
+ */
+static void
+fill_known(struct nt_matcher *m)
+{
+	int32_t cp;
+
+	for (cp = 0x80; cp < 0x280; cp++)
+		m->u2[cp - 0x80] = known(cp, m->cfg.flags, m->any);
+	for (cp = 0; cp < 64; cp++)
+		m->u3[cp] = known(0x2000 + cp, m->cfg.flags, m->any);
+	m->u_ready = 1;
+}
+
 struct nt_matcher *
 nt_match_new(const struct nt_match_config *cfg)
 {
 	struct nt_matcher *m = xcalloc(1, sizeof(*m));
-	unsigned char first[256], any[256];
+	unsigned char first[256];
 	size_t i, maxlen = 1, walk;
 	int b;
 
@@ -148,7 +166,6 @@ nt_match_new(const struct nt_match_config *cfg)
 		m->word[b] = nt_norm_ascii_class[b] == NT_CLASS_WORD;
 		m->wfold[b] = m->word[b] ? m->fold[b] : 0;
 	}
-	memset(any, 0, sizeof(any));
 	for (i = 0; i < m->cfg.ntries; i++) {
 		unsigned char pairs[8192];
 		size_t k;
@@ -158,7 +175,7 @@ nt_match_new(const struct nt_match_config *cfg)
 			m->pairs[k] |= pairs[k];
 		nt_trie_first_bytes(cfg->tries[i], first);
 		for (b = 0; b < 256; b++)
-			any[b] |= first[b];
+			m->any[b] |= first[b];
 		for (b = 0; b < 128; b++)
 			m->start[b] |= first[m->fold[b]];
 		for (b = 128; b < 256; b++)
@@ -199,10 +216,6 @@ nt_match_new(const struct nt_match_config *cfg)
 			m->cls[b] = (unsigned char)((m->word[b] ? C_WORD : 0) |
 			    (m->start[b] ? C_START : 0));
 	}
-	for (b = 0x80; b < 0x280; b++)
-		m->u2[b - 0x80] = known(b, cfg->flags, any);
-	for (b = 0; b < 64; b++)
-		m->u3[b] = known(0x2000 + b, cfg->flags, any);
 	walk = maxlen * SRC_PER_BYTE + 64;
 	m->cap = walk + m->cfg.block;
 	m->buf = xmalloc(m->cap + 1);
@@ -500,6 +513,8 @@ process(struct nt_matcher *m, int eof)
 		if (c >= 0x80) {
 			unsigned char u = 0;
 
+			if (!m->u_ready)
+				fill_known(m);
 			/* Common letters and punctuation without utf8proc. */
 			if (c >= 0xC2 && c < 0xCA && p + 2 < len &&
 			    (buf[p + 1] & 0xC0) == 0x80 && buf[p + 2] < 0x80) {
