@@ -18,6 +18,11 @@ FUZZ_OBJ	= $(MODS:%=$(FUZZ_BUILD)/%.o)
 FUZZ_ARGS	= -print_final_stats=1 -artifact_prefix=tests/fuzz/ \
 		  -dict=tests/fuzz/nertag.dict
 
+# A failure's log without libFuzzer's progress lines, so that what the
+# target printed before it died is seen whole, then the input's name.
+FUZZ_SHOW	= sh -c 'grep -v -E "^(\#[0-9]+|INFO:|Dictionary:|\")" "$$1" | \
+		  head -n 80; echo ...; tail -n 6 "$$1"' -
+
 $(FUZZ_BUILD)/.dir:
 	mkdir -p $(FUZZ_BUILD)
 	touch $@
@@ -49,7 +54,7 @@ fuzz-run:
 	    -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARGS) \
 	    tests/fuzz/corpus-$(FUZZ_TARGET) tests/fuzz/seeds/$(FUZZ_TARGET) \
 	    >$(FUZZ_BUILD)/fuzz_$(FUZZ_TARGET).log 2>&1; then \
-	    tail -n 40 $(FUZZ_BUILD)/fuzz_$(FUZZ_TARGET).log; exit 1; fi
+	    $(FUZZ_SHOW) $(FUZZ_BUILD)/fuzz_$(FUZZ_TARGET).log; exit 1; fi
 	@grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec' \
 	    $(FUZZ_BUILD)/fuzz_$(FUZZ_TARGET).log
 
@@ -59,7 +64,7 @@ fuzz-seeds: fuzz-build
 	    echo "== fuzz seeds: $$t"; \
 	    $(FUZZ_BUILD)/fuzz_$$t -runs=0 tests/fuzz/seeds/$$t \
 	        >$(FUZZ_BUILD)/fuzz_$$t.seeds.log 2>&1 || \
-	        { tail -n 40 $(FUZZ_BUILD)/fuzz_$$t.seeds.log; exit 1; }; \
+	        { $(FUZZ_SHOW) $(FUZZ_BUILD)/fuzz_$$t.seeds.log; exit 1; }; \
 	done
 
 # The reference matcher as a command, for differential tests from the

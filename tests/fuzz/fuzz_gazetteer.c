@@ -36,6 +36,12 @@ entry(void *ctx, const char *name, size_t namelen, const char *id,
 
 static char dir[] = "/tmp/nertag-fuzz-gaz.XXXXXX";
 
+static void
+rmdir_at_exit(void)
+{
+	rmdir(dir);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -45,6 +51,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *buf = malloc(size + 1), *label;
 	unsigned flags = size & 3;
 	long n;
+	static int made;
 	FILE *f;
 	int r;
 
@@ -60,14 +67,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(buf);
 
-	/* The same bytes as a file, through the lexicon. */
-	if (dir[sizeof(dir) - 7] == 'X' && mkdtemp(dir) == NULL)
-		abort();
+	/*
+	 * The same bytes as a file, through the lexicon.  The directory is
+	 * made once: its template cannot tell, since mkdtemp() may put an X
+	 * where the first X was (one run in 62 then failed on its second
+	 * input).
+	 */
+	if (!made) {
+		if (mkdtemp(dir) == NULL) {
+			perror(dir);
+			abort();
+		}
+		made = 1;
+		atexit(rmdir_at_exit);
+	}
 	snprintf(path, sizeof(path), "%s/PER.txt", dir);
 	snprintf(ipath, sizeof(ipath), "%s/idx.ntx", dir);
 	f = fopen(path, "wb");
-	fwrite(data, 1, size, f);
-	fclose(f);
+	if (f == NULL || fwrite(data, 1, size, f) != size || fclose(f) != 0) {
+		perror(path);
+		abort();
+	}
 	x = nt_lex_new(flags);
 	r = nt_lex_gazetteer(x, path, NULL, &le);
 	unlink(path);

@@ -109,6 +109,13 @@ static char dir[] = "/tmp/nertag-fuzz-index.XXXXXX";
 static char ipath[sizeof(dir) + 16];
 
 static void
+clean_at_exit(void)
+{
+	unlink(ipath);
+	rmdir(dir);
+}
+
+static void
 make_index(void)
 {
 	static const char per[] = "# label: PER\nKim Jong-un\tQ56226\n"
@@ -121,8 +128,11 @@ make_index(void)
 	struct stat st;
 	FILE *f;
 
-	if (mkdtemp(dir) == NULL)
+	if (mkdtemp(dir) == NULL) {
+		perror(dir);
 		abort();
+	}
+	atexit(clean_at_exit);
 	snprintf(path, sizeof(path), "%s/a.txt", dir);
 	f = fopen(path, "w");
 	fputs(per, f);
@@ -177,8 +187,10 @@ damaged_index(const uint8_t *data, size_t size)
 		    data[i + 2];
 	seal(copy, ngood, size % 2 == 0);
 	f = fopen(ipath, "wb");
-	fwrite(copy, 1, ngood, f);
-	fclose(f);
+	if (f == NULL || fwrite(copy, 1, ngood, f) != ngood || fclose(f) != 0) {
+		perror(ipath);
+		abort();
+	}
 	x = nt_lex_new(0);
 	if (nt_lex_index(x, ipath, &e) == 0) {
 		if (nt_lex_prepare(x, &e) != 0 || nt_lex_layers(x) != 1)
