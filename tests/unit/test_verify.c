@@ -127,6 +127,18 @@ t_guard_damage(void **state)
 	assert_true(nt_guard_ok(g, p, 32));
 	nt_guard_free(g);
 
+	/*
+	 * A range over three blocks whose ends were found good by earlier
+	 * reads still has its middle block checked.
+	 */
+	damaged = 0;
+	g = nt_guard_new(p, n, sums, &damaged);
+	assert_true(nt_guard_ok(g, p + BLOCK, 1));
+	assert_true(nt_guard_ok(g, p + 3 * BLOCK, 1));
+	assert_false(nt_guard_ok(g, p + BLOCK, 2 * BLOCK + 1));
+	assert_int_equal(damaged, 1);
+	nt_guard_free(g);
+
 	/* check_all finds it without any use. */
 	damaged = 0;
 	g = nt_guard_new(p, n, sums, &damaged);
