@@ -881,8 +881,10 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	h.off[SUMS] = pos;
 	h.len[SUMS] = 8 * bf.n;
 	len = pad32((size_t)h.len[SUMS]);
-	sums = xcalloc(len, 1);
-	memcpy(sums, bf.sums, 8 * bf.n);
+	/* The sums' padding, zero, in their own array. */
+	xgrow(&bf.sums, &bf.cap, len / 8, sizeof(*bf.sums));
+	memset(bf.sums + bf.n, 0, len - 8 * bf.n);
+	sums = (unsigned char *)bf.sums;
 	plan_add(&pl, sums, len);
 	h.filelen = pos + len;
 	/* The header, its checksum field zero, and the sums with padding. */
@@ -898,7 +900,6 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 		free(tmp);
 		free(labels);
 		free(bf.sums);
-		free(sums);
 		return -1;
 	}
 	bad = write_all(fd, (const unsigned char *)&h, sizeof(h));
@@ -918,7 +919,6 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	free(tmp);
 	free(labels);
 	free(bf.sums);
-	free(sums);
 	return bad;
 }
 

@@ -68,10 +68,10 @@ struct nt_matcher {
 	 * sentinel, or a byte >= 0x80).
 	 */
 	unsigned char cls[256];
-	unsigned char pairs[8192];	/* first two normalised bytes of names */
 	/*
-	 * The same for two ASCII bytes as they come, bit a * 128 + b: with
-	 * folding and white space already applied, one load decides a start.
+	 * The first two normalised bytes of names, for two ASCII bytes as
+	 * they come, bit a * 128 + b: with folding and white space already
+	 * applied, one load decides a start.
 	 */
 	unsigned char rawpairs[128 * 128 / 8];
 	/*
@@ -148,7 +148,7 @@ struct nt_matcher *
 nt_match_new(const struct nt_match_config *cfg)
 {
 	struct nt_matcher *m = xcalloc(1, sizeof(*m));
-	unsigned char first[256];
+	unsigned char first[256], pairs[8192] = { 0 };
 	size_t i, maxlen = 1, walk;
 	int b;
 
@@ -167,12 +167,12 @@ nt_match_new(const struct nt_match_config *cfg)
 		m->wfold[b] = m->word[b] ? m->fold[b] : 0;
 	}
 	for (i = 0; i < m->cfg.ntries; i++) {
-		unsigned char pairs[8192];
+		unsigned char tp[8192];
 		size_t k;
 
-		nt_trie_first_pairs(cfg->tries[i], pairs);
-		for (k = 0; k < sizeof(pairs); k++)
-			m->pairs[k] |= pairs[k];
+		nt_trie_first_pairs(cfg->tries[i], tp);
+		for (k = 0; k < sizeof(tp); k++)
+			pairs[k] |= tp[k];
 		nt_trie_first_bytes(cfg->tries[i], first);
 		for (b = 0; b < 256; b++)
 			m->any[b] |= first[b];
@@ -202,7 +202,7 @@ nt_match_new(const struct nt_match_config *cfg)
 			    NT_CLASS_SPACE && !(c2 == '\n' &&
 			    (cfg->flags & NT_NORM_LINES)) ? ' ' : m->fold[c2];
 
-			if (m->pairs[x * 32 + y / 8] & (1 << (y % 8)))
+			if (pairs[x * 32 + y / 8] & (1 << (y % 8)))
 				m->rawpairs[(b * 128 + c2) / 8] |=
 				    (unsigned char)(1 << (c2 % 8));
 		}

@@ -280,15 +280,22 @@ hash_end(uint64_t h)
 	return h;
 }
 
+/* The unmixed hash of a word, as the matcher builds it byte by byte. */
 static uint64_t
-word_hash(const unsigned char *w, size_t n)
+word_hash_raw(const unsigned char *w, size_t n)
 {
 	uint64_t h = NT_WORD_HASH_INIT;
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		h = nt_word_hash_step(h, w[i]);
-	return hash_end(h);
+	return h;
+}
+
+static uint64_t
+word_hash(const unsigned char *w, size_t n)
+{
+	return hash_end(word_hash_raw(w, n));
 }
 
 /* The filter word a hash picks, of nw: a multiply instead of a modulo. */
@@ -339,12 +346,7 @@ int
 nt_trie_first_word(const struct nt_trie *t, const unsigned char *word,
     size_t n)
 {
-	uint64_t h = NT_WORD_HASH_INIT;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = nt_word_hash_step(h, word[i]);
-	return nt_trie_first_word_hash(t, h);
+	return nt_trie_first_word_hash(t, word_hash_raw(word, n));
 }
 
 int
