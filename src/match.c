@@ -224,17 +224,57 @@ nt_match_new(const struct nt_match_config *cfg)
 }
 
 /*
- * 0 if the ASCII word at p, followed by an ASCII byte, is no key's first
- * word in any trie; 1 if it may be or cannot be told.  The word is read
- * once: folded and hashed as it goes.  m->wend is left at its end.
+ * The normalised byte that the text at q begins with, when the ASCII fast
+ * path can tell it: the byte, folded; ' ' for a run of ASCII white space;
+ * NT_FW_END for a barrier (NUL, or a line feed under NT_NORM_LINES).
+ * NT_FW_ANY when only the slow path can tell (a byte >= 0x80 here or
+ * next, which may be a mark that joins this one, or the window's end).
+ * *next is where the text after it begins.  Mirrors walk()'s steps.
+ */
+static unsigned
+norm_byte(const struct nt_matcher *m, size_t q, size_t *next)
+{
+	const unsigned char *buf = m->buf;
+	size_t r = q;
+	unsigned c;
+
+	if (q + 1 >= m->len)
+		return NT_FW_ANY;
+	c = buf[q];
+	if (c == 0 || (c == '\n' && (m->cfg.flags & NT_NORM_LINES)))
+		return NT_FW_END;
+	if (c >= 0x80)
+		return NT_FW_ANY;
+	if (nt_norm_ascii_class[c] == NT_CLASS_SPACE) {
+		/* Short runs only: a run past the cap is a barrier. */
+		while (++r < m->len && r - q < 8 && buf[r] < 0x80 &&
+		    nt_norm_ascii_class[buf[r]] == NT_CLASS_SPACE &&
+		    !(buf[r] == '\n' && (m->cfg.flags & NT_NORM_LINES)))
+			;
+		if (r >= m->len || buf[r] <= 0x20 || buf[r] >= 0x80)
+			return NT_FW_ANY;
+		*next = r;
+		return ' ';
+	}
+	if (c < 0x20 || buf[q + 1] >= 0x80)
+		return NT_FW_ANY;
+	*next = q + 1;
+	return m->fold[c];
+}
+
+/*
+ * 0 if the ASCII word at p, followed by an ASCII byte, begins no key in
+ * any trie with the bytes that follow it; 1 if one may or it cannot be
+ * told.  The word is read once: folded and hashed as it goes.  m->wend is
+ * left at its end.
  */
 static int
 first_word_maybe(struct nt_matcher *m, size_t p)
 {
 	const unsigned char *buf = m->buf;
-	size_t r = p, lim = p + m->maxrun, i;
+	size_t r = p, lim = p + m->maxrun, i, q = 0, q2;
 	uint64_t h = NT_WORD_HASH_INIT;
-	unsigned f;
+	unsigned f, n1, n2 = NT_FW_ANY;
 
 	if (lim > m->len)
 		lim = m->len;
@@ -249,6 +289,14 @@ first_word_maybe(struct nt_matcher *m, size_t p)
 		return 0;	/* longer than any key */
 	for (i = 0; i < m->cfg.ntries; i++)
 		if (nt_trie_first_word_hash(m->cfg.tries[i], h))
+			break;
+	if (i == m->cfg.ntries)
+		return 0;
+	n1 = norm_byte(m, r, &q);
+	if (n1 < 256)
+		n2 = norm_byte(m, q, &q2);
+	for (i = 0; i < m->cfg.ntries; i++)
+		if (nt_trie_first_word_next(m->cfg.tries[i], h, n1, n2))
 			return 1;
 	return 0;
 }
@@ -559,8 +607,9 @@ process(struct nt_matcher *m, int eof)
 			}
 			/*
 			 * A whole ASCII word followed by ASCII: ask the tries'
-			 * first-word filters before walking, and skip the word
-			 * if none has it.
+			 * first-word filters, with the two bytes after the
+			 * word, before walking, and skip the word if no name
+			 * begins so.
 			 */
 			if (m->word[c] && !first_word_maybe(m, p)) {
 				p = m->wend;

@@ -298,71 +298,143 @@ word_hash(const unsigned char *w, size_t n)
 	return hash_end(word_hash_raw(w, n));
 }
 
-/* The filter word a hash picks, of nw: a multiply instead of a modulo. */
+/*
+ * The first-word filter is a blocked Bloom filter of 512-bit blocks (a
+ * cache line), the block picked by the first word's hash, so that every
+ * question about one word reads one line.  A key puts two items into its
+ * word's block: the word alone (ANY), and the word with the key's next two
+ * bytes, where a key that ends early has NT_FW_END in their place: "St.
+ * Louis" puts (St, '.', ' '), "Kyiv" (Kyiv, END, END).  A text word is
+ * first asked for ANY, which most words fail; one that passes is asked for
+ * the three items its next two bytes allow, so that "The" before "cat"
+ * does not walk because some name is "The Hague".
+ */
+#define BLOCK_BITS	512
+#define BITS_PER_KEY	16
+
+/* The block a word's mixed hash picks, of nb: a multiply, not a modulo. */
 static size_t
-bloom_word(uint64_t h, size_t nw)
+bloom_block(uint64_t h, size_t nb)
 {
-	return (size_t)(((h & 0xFFFFFFFFu) * (uint64_t)nw) >> 32);
+	return (size_t)(((h & 0xFFFFFFFFu) * (uint64_t)nb) >> 32);
 }
 
-/* The three bits of a blocked Bloom filter that a hash sets, in one word. */
+/* An item's hash: the word's mixed hash and the code of what follows. */
 static uint64_t
-bloom_bits(uint64_t h)
+item_hash(uint64_t h, unsigned n1, unsigned n2)
 {
-	return (uint64_t)1 << (h >> 40 & 63) | (uint64_t)1 << (h >> 46 & 63) |
-	    (uint64_t)1 << (h >> 52 & 63);
+	uint64_t c = n1 == NT_FW_ANY ? 0 : 1 + n1 + 257 * (uint64_t)n2;
+
+	return h ^ c * 0x9E3779B97F4A7C15u;
+}
+
+/* Whether the three bits of item x are set in blk; or sets them. */
+static int
+item_test(const unsigned char *blk, uint64_t x)
+{
+	unsigned a = x >> 37 & 511, b = x >> 46 & 511, c = (unsigned)(x >> 55);
+
+	return (blk[a >> 3] >> (a & 7) & blk[b >> 3] >> (b & 7) &
+	    blk[c >> 3] >> (c & 7) & 1) != 0;
+}
+
+static void
+item_set(unsigned char *blk, uint64_t x)
+{
+	unsigned a = x >> 37 & 511, b = x >> 46 & 511, c = (unsigned)(x >> 55);
+
+	blk[a >> 3] |= (unsigned char)(1 << (a & 7));
+	blk[b >> 3] |= (unsigned char)(1 << (b & 7));
+	blk[c >> 3] |= (unsigned char)(1 << (c & 7));
 }
 
 /*
- * Build the first-word filter over the keys rec[0..n): five bits a key,
- * which keeps it to a fraction of a byte a name and lets through about one
- * word in ten that no key begins with.  Sized by keys rather than distinct
- * first words, so that the keys are read once.
+ * Build the first-word filter over the keys: BITS_PER_KEY bits a key, two
+ * bytes of the 64 a name may take, for about one false "maybe" in thirty
+ * words.  Sized by keys rather than distinct first words, so that the keys
+ * are read once.
  */
 static void
 build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 {
-	unsigned char *bloom;
-	uint64_t w, h;
-	size_t i, k, nw;
+	unsigned char *bloom, *blk;
+	const unsigned char *k;
+	unsigned n1, n2;
+	uint64_t h;
+	size_t i, fw, nb;
 
-	nw = (5 * n + 63) / 64;
-	if (nw == 0)
-		nw = 1;
-	bloom = xcalloc(nw, 8);
+	nb = (BITS_PER_KEY * n + BLOCK_BITS - 1) / BLOCK_BITS;
+	if (nb == 0)
+		nb = 1;
+	bloom = xcalloc(nb, BLOCK_BITS / 8);
 	for (i = 0; i < n; i++) {
-		if ((k = first_word(t->keybuf + key[i].w, key[i].len)) == 0)
+		k = t->keybuf + key[i].w;
+		if ((fw = first_word(k, key[i].len)) == 0)
 			continue;
-		h = word_hash(t->keybuf + key[i].w, k);
-		memcpy(&w, bloom + 8 * bloom_word(h, nw), 8);
-		w |= bloom_bits(h);
-		memcpy(bloom + 8 * bloom_word(h, nw), &w, 8);
+		n1 = fw < key[i].len ? k[fw] : NT_FW_END;
+		n2 = fw + 1 < key[i].len ? k[fw + 1] : NT_FW_END;
+		h = word_hash(k, fw);
+		blk = bloom + BLOCK_BITS / 8 * bloom_block(h, nb);
+		item_set(blk, item_hash(h, NT_FW_ANY, 0));
+		item_set(blk, item_hash(h, n1, n2));
 	}
 	t->bloom = t->mem[4] = bloom;
-	t->nbloom = (uint32_t)nw;
+	t->nbloom = (uint32_t)(nb * (BLOCK_BITS / 64));
 }
 
 int
 nt_trie_first_word(const struct nt_trie *t, const unsigned char *word,
-    size_t n)
+    size_t n, unsigned n1, unsigned n2)
 {
-	return nt_trie_first_word_hash(t, word_hash_raw(word, n));
+	uint64_t h = word_hash_raw(word, n);
+
+	return nt_trie_first_word_hash(t, h) &&
+	    nt_trie_first_word_next(t, h, n1, n2);
+}
+
+/* The block of the filter for mixed hash h, or NULL if it is damaged. */
+static const unsigned char *
+bloom_at(const struct nt_trie *t, uint64_t h)
+{
+	const unsigned char *blk = t->bloom + BLOCK_BITS / 8 *
+	    bloom_block(h, t->nbloom / (BLOCK_BITS / 64));
+
+	return nt_guard_ok(t->guard, blk, BLOCK_BITS / 8) ? blk : NULL;
 }
 
 int
 nt_trie_first_word_hash(const struct nt_trie *t, uint64_t h)
 {
-	uint64_t w, bits;
+	const unsigned char *blk;
 
 	if (t->nbloom == 0)
 		return 1;
 	h = hash_end(h);
-	bits = bloom_bits(h);
 	/* A damaged filter says maybe: the walk that follows meets it too. */
-	if (!nt_guard_ok(t->guard, t->bloom + 8 * bloom_word(h, t->nbloom), 8))
+	if ((blk = bloom_at(t, h)) == NULL)
 		return 1;
-	memcpy(&w, t->bloom + 8 * bloom_word(h, t->nbloom), 8);
-	return (w & bits) == bits;
+	return item_test(blk, item_hash(h, NT_FW_ANY, 0));
+}
+
+int
+nt_trie_first_word_next(const struct nt_trie *t, uint64_t h, unsigned n1,
+    unsigned n2)
+{
+	const unsigned char *blk;
+
+	if (t->nbloom == 0 || n1 == NT_FW_ANY)
+		return 1;
+	h = hash_end(h);
+	if ((blk = bloom_at(t, h)) == NULL ||
+	    item_test(blk, item_hash(h, NT_FW_END, NT_FW_END)))
+		return 1;
+	if (n1 == NT_FW_END)
+		return 0;
+	if (item_test(blk, item_hash(h, n1, NT_FW_END)))
+		return 1;
+	if (n2 == NT_FW_END)
+		return 0;
+	return n2 == NT_FW_ANY || item_test(blk, item_hash(h, n1, n2));
 }
 
 /*
@@ -808,6 +880,10 @@ nt_trie_from_image_guarded(const void *p, size_t len, struct nt_guard *g)
 	t->maxval = hdr[4];
 	t->maxlen = hdr[5];
 	t->nbloom = hdr[6];
+	if (t->nbloom % (BLOCK_BITS / 64) != 0) {
+		free(t);
+		return NULL;
+	}
 	if (t->maxlen > NT_TRIE_KEY_MAX) {
 		free(t);
 		return NULL;

@@ -87,16 +87,27 @@ void	nt_trie_first_pairs(const struct nt_trie *t, unsigned char pairs[8192]);
 /*
  * A filter on first words, where a first word is a key's leading run of
  * ASCII letters, digits and '_' that ends the key or is followed by another
- * ASCII byte.  Returns 0 if no key's first word is the n bytes at word,
- * 1 if one may be (a Bloom filter: false positives, no false negatives).
+ * ASCII byte.  Returns 0 if no key begins with the n bytes at word as its
+ * first word followed by the bytes n1 and n2, 1 if one may (a Bloom
+ * filter: false positives, no false negatives).  n1 and n2 are the next
+ * two normalised bytes of the text: a byte, NT_FW_END where the text can
+ * hold no more of a name (a barrier), or NT_FW_ANY where they are not
+ * known; n2 is only read when n1 is a byte.
  */
+#define NT_FW_END	256u
+#define NT_FW_ANY	257u
+
 int	nt_trie_first_word(const struct nt_trie *t, const unsigned char *word,
-	    size_t n);
+	    size_t n, unsigned n1, unsigned n2);
 
 /*
- * The same test for a word whose hash the caller computed while reading
- * it: h starts as NT_WORD_HASH_INIT and takes each byte in turn through
- * nt_word_hash_step(), so that the matcher reads a word only once.
+ * The same test in two halves, for a word whose hash the caller computed
+ * while reading it: h starts as NT_WORD_HASH_INIT and takes each byte in
+ * turn through nt_word_hash_step(), so that the matcher reads a word only
+ * once.  nt_trie_first_word_hash() asks whether the word begins any key
+ * (most words do not, and their next bytes need not be read);
+ * nt_trie_first_word_next(), whether one that does begins one before n1
+ * and n2.
  */
 #define NT_WORD_HASH_INIT	0x9E3779B97F4A7C15u
 
@@ -107,6 +118,8 @@ nt_word_hash_step(uint64_t h, unsigned char c)
 }
 
 int	nt_trie_first_word_hash(const struct nt_trie *t, uint64_t h);
+int	nt_trie_first_word_next(const struct nt_trie *t, uint64_t h,
+	    unsigned n1, unsigned n2);
 
 /*
  * The prepared trie as a flat, position-independent image: its size in

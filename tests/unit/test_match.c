@@ -106,6 +106,41 @@ t_punctuation_names(void **state)
 	expect_spans(k, 0, "the U.S., U.S.A", "4-8:4 U.S.");
 }
 
+/*
+ * The first-word filter reads the two normalised bytes after a word; each
+ * way the text can spell them must still find the name, and a word that
+ * only begins names is passed over before other bytes.
+ */
+static void
+t_filter_next_bytes(void **state)
+{
+	static const char *const k[] = { "The Hague", "St. Louis", "Co.",
+		"AT&T", "Kyiv", "New York", NULL };
+
+	(void)state;
+	expect_spans(k, 0, "The Hague, the cat", "0-9:1 The Hague");
+	expect_spans(k, 0, "The  Hague", "0-10:1 The  Hague");
+	expect_spans(k, 0, "The\tHague", "0-9:1 The\tHague");
+	expect_spans(k, 0, "The\r\nHague", "0-10:1 The\r\nHague");
+	expect_spans(k, 0, "The \xc2\xa0Hague", "0-11:1 The \xc2\xa0Hague");
+	expect_spans(k, 0, "The H\xcc\x81" "ague", "");
+	expect_spans(k, NT_NORM_STRIPMARK, "The H\xcc\x81" "ague",
+	    "0-11:1 The H\xcc\x81" "ague");
+	expect_spans(k, NT_NORM_CASEFOLD, "THE HAGUE the hague",
+	    "0-9:1 THE HAGUE;10-19:1 the hague");
+	expect_spans(k, NT_NORM_LINES, "The\nHague", "");
+	expect_spans(k, 0, "The\nHague", "0-9:1 The\nHague");
+	expect_spans(k, 0, "St. Louis St.Louis St.  Louis",
+	    "0-9:2 St. Louis;19-29:2 St.  Louis");
+	expect_spans(k, 0, "Co. Co.x Co.\n(Co.)",
+	    "0-3:3 Co.;9-12:3 Co.;14-17:3 Co.");
+	expect_spans(k, 0, "AT&T AT&M AT&T.", "0-4:4 AT&T;10-14:4 AT&T");
+	expect_spans(k, 0, "Kyiv\t Kyiv-x Kyiv",
+	    "0-4:5 Kyiv;6-10:5 Kyiv;13-17:5 Kyiv");
+	expect_spans(k, NT_NORM_CASEFOLD, "NEW YORK new york new\x00york",
+	    "0-8:6 NEW YORK;9-17:6 new york");
+}
+
 static void
 t_invalid_bytes(void **state)
 {
@@ -761,6 +796,7 @@ main(void)
 		cmocka_unit_test(t_white_space_cap),
 		cmocka_unit_test(t_normalisation),
 		cmocka_unit_test(t_punctuation_names),
+		cmocka_unit_test(t_filter_next_bytes),
 		cmocka_unit_test(t_invalid_bytes),
 		cmocka_unit_test(t_split_at_every_byte),
 		cmocka_unit_test(t_lines_flag),

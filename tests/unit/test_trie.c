@@ -167,10 +167,57 @@ t_filters(void **state)
 	assert_true(PAIR('X', 'q'));	/* a one-byte key: any second byte */
 	assert_true(PAIR('.', 'n'));
 	/* First words: never a false negative. */
-	assert_true(nt_trie_first_word(t, (const unsigned char *)"Kyiv", 4));
-	assert_true(nt_trie_first_word(t, (const unsigned char *)"New", 3));
-	assert_true(nt_trie_first_word(t, (const unsigned char *)"St", 2));
-	assert_true(nt_trie_first_word(t, (const unsigned char *)"X", 1));
+	assert_true(nt_trie_first_word(t, (const unsigned char *)"Kyiv", 4,
+	    NT_FW_ANY, 0));
+	assert_true(nt_trie_first_word(t, (const unsigned char *)"New", 3,
+	    NT_FW_ANY, 0));
+	assert_true(nt_trie_first_word(t, (const unsigned char *)"St", 2,
+	    NT_FW_ANY, 0));
+	assert_true(nt_trie_first_word(t, (const unsigned char *)"X", 1,
+	    NT_FW_ANY, 0));
+	nt_trie_free(t);
+}
+
+static int
+fw(const struct nt_trie *t, const char *w, unsigned n1, unsigned n2)
+{
+	return nt_trie_first_word(t, (const unsigned char *)w, strlen(w), n1,
+	    n2);
+}
+
+/*
+ * The filter knows what follows a first word: a word that some key is
+ * passes whatever follows; a word that only begins keys passes only
+ * before their next bytes, or where they are not known.
+ */
+static void
+t_filter_next_bytes(void **state)
+{
+	static const char *const keys[] = { "Kyiv", "New York", "New Delhi",
+		"St. Louis", "Co.", "AT&T", NULL };
+	struct nt_trie *t = build(keys);
+
+	(void)state;
+	assert_true(fw(t, "Kyiv", NT_FW_END, NT_FW_END));
+	assert_true(fw(t, "Kyiv", ' ', 'x'));
+	assert_true(fw(t, "Kyiv", NT_FW_ANY, 0));
+	assert_true(fw(t, "New", ' ', 'Y'));
+	assert_true(fw(t, "New", ' ', 'D'));
+	assert_true(fw(t, "New", ' ', NT_FW_ANY));
+	assert_true(fw(t, "New", NT_FW_ANY, 0));
+	assert_false(fw(t, "New", ' ', 'Q'));
+	assert_false(fw(t, "New", ' ', NT_FW_END));
+	assert_false(fw(t, "New", '-', 'Y'));
+	assert_false(fw(t, "New", NT_FW_END, 0));
+	assert_true(fw(t, "St", '.', ' '));
+	assert_false(fw(t, "St", '.', 'L'));
+	assert_false(fw(t, "St", ' ', 'L'));
+	assert_true(fw(t, "Co", '.', NT_FW_END));
+	assert_true(fw(t, "Co", '.', 'x'));
+	assert_false(fw(t, "Co", ',', NT_FW_END));
+	assert_true(fw(t, "AT", '&', 'T'));
+	assert_false(fw(t, "AT", '&', 'M'));
+	assert_false(fw(t, "Paris", NT_FW_ANY, 0));
 	nt_trie_free(t);
 }
 
@@ -179,7 +226,7 @@ t_filter_no_false_negatives(void **state)
 {
 	struct nt_trie *t = nt_trie_new();
 	char k[32];
-	int i, fp = 0;
+	int i, fp = 0, fp2 = 0;
 
 	(void)state;
 	for (i = 0; i < 5000; i++) {
@@ -191,13 +238,21 @@ t_filter_no_false_negatives(void **state)
 	for (i = 0; i < 5000; i++) {
 		snprintf(k, sizeof(k), "Name%d", i * 7);
 		assert_true(nt_trie_first_word(t, (const unsigned char *)k,
-		    strlen(k)));
+		    strlen(k), ' ', 'r'));
+		assert_true(nt_trie_first_word(t, (const unsigned char *)k,
+		    strlen(k), NT_FW_ANY, 0));
+		fp2 += nt_trie_first_word(t, (const unsigned char *)k,
+		    strlen(k), ' ', 'x');
 		snprintf(k, sizeof(k), "Other%d", i);
 		fp += nt_trie_first_word(t, (const unsigned char *)k,
-		    strlen(k));
+		    strlen(k), NT_FW_ANY, 0);
 	}
-	/* Five bits a word: well under one in four lets through. */
-	assert_true(fp < 1250);
+	/*
+	 * Sixteen bits a key: about one word in thirty lets through, and one
+	 * in ten first words before the wrong bytes (three items asked).
+	 */
+	assert_true(fp < 250);
+	assert_true(fp2 < 750);
 	nt_trie_free(t);
 }
 
@@ -233,7 +288,8 @@ t_image_round_trip(void **state)
 	assert_int_equal(look(u, "Nort"), 0);
 	assert_int_equal(nt_trie_keys(u), nt_trie_keys(t));
 	assert_int_equal(nt_trie_max_len(u), nt_trie_max_len(t));
-	assert_true(nt_trie_first_word(u, (const unsigned char *)"Kyiv", 4));
+	assert_true(nt_trie_first_word(u, (const unsigned char *)"Kyiv", 4,
+	    NT_FW_END, NT_FW_END));
 	/* A wrong size is refused. */
 	assert_null(nt_trie_from_image(img, n - 4));
 	assert_null(nt_trie_from_image(img, 8));
@@ -445,7 +501,8 @@ t_damaged_bytes(void **state)
 				nt_trie_first_bytes(u, first);
 				nt_trie_first_pairs(u, pairs);
 				(void)nt_trie_first_word(u,
-				    (const unsigned char *)"North", 5);
+				    (const unsigned char *)"North", 5, ' ',
+				    'K');
 				for (k = keys; *k != NULL; k++) {
 					(void)look(u, *k);
 					nt_trie_start(&p);
@@ -629,6 +686,7 @@ main(void)
 		cmocka_unit_test(t_empty_trie),
 		cmocka_unit_test(t_except),
 		cmocka_unit_test(t_filters),
+		cmocka_unit_test(t_filter_next_bytes),
 		cmocka_unit_test(t_filter_no_false_negatives),
 		cmocka_unit_test(t_image_round_trip),
 		cmocka_unit_test(t_damaged_images),
