@@ -329,7 +329,7 @@ item_hash(uint64_t h, unsigned n1, unsigned n2)
 }
 
 /* Whether the three bits of item x are set in blk; or sets them. */
-static int
+static inline int
 item_test(const unsigned char *blk, uint64_t x)
 {
 	unsigned a = x >> 37 & 511, b = x >> 46 & 511, c = (unsigned)(x >> 55);
