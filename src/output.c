@@ -30,6 +30,7 @@ struct nt_out {
 	int err;		/* errno of the first write error */
 	uint64_t chars;		/* code points passed since offsets restart */
 	const char *file;	/* for the FILE column */
+	size_t filelen;
 	char *key;		/* the record's key */
 	size_t keylen, keycap;
 	char *ukey;		/* the key with its TSV escapes undone (jsonl) */
@@ -362,7 +363,7 @@ static void
 lead(struct nt_out *o)
 {
 	if (o->cfg.show_file) {
-		put_tsv(o, (const unsigned char *)o->file, strlen(o->file));
+		put_tsv(o, (const unsigned char *)o->file, o->filelen);
 		putc_(o, '\t');
 	}
 	if (o->cfg.records) {
@@ -405,13 +406,13 @@ span_tsv(struct nt_out *o, const unsigned char *p, size_t n,
 	 * in one pass: piece by piece, the line cost more than the match.
 	 */
 	need = 2 * 20 + 5 + lablen + 2 * n + 2 * e->idlen +
-	    (o->cfg.show_file ? 2 * strlen(o->file) + 1 : 0) +
+	    (o->cfg.show_file ? 2 * o->filelen + 1 : 0) +
 	    (o->cfg.records ? o->keylen + 1 : 0);
 	if (!o->cfg.line_buffered && o->err == 0 && need <= OUTBUF - o->len) {
 		d = o->buf + o->len;
 		if (o->cfg.show_file) {
 			d += tsv_at(d, (const unsigned char *)o->file,
-			    strlen(o->file));
+			    o->filelen);
 			*d++ = '\t';
 		}
 		if (o->cfg.records) {
@@ -504,7 +505,7 @@ span_jsonl(struct nt_out *o, const unsigned char *p, size_t n,
 	putc_(o, '{');
 	if (o->cfg.show_file) {
 		puts_(o, "\"file\":");
-		put_json(o, (const unsigned char *)o->file, strlen(o->file));
+		put_json(o, (const unsigned char *)o->file, o->filelen);
 		putc_(o, ',');
 	}
 	if (o->cfg.records) {
@@ -529,6 +530,7 @@ void
 nt_out_file(struct nt_out *o, const char *name)
 {
 	o->file = name;
+	o->filelen = strlen(name);
 	o->chars = 0;
 }
 
