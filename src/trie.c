@@ -328,24 +328,34 @@ item_hash(uint64_t h, unsigned n1, unsigned n2)
 	return h ^ c * 0x9E3779B97F4A7C15u;
 }
 
+/* Bit i (0, 1 or 2) of the three that item x sets in its block. */
+static inline unsigned
+item_bit(uint64_t x, int i)
+{
+	return (unsigned)(x >> (37 + 9 * i)) & 511;
+}
+
 /* Whether the three bits of item x are set in blk; or sets them. */
 static inline int
 item_test(const unsigned char *blk, uint64_t x)
 {
-	unsigned a = x >> 37 & 511, b = x >> 46 & 511, c = (unsigned)(x >> 55);
+	unsigned all = 1;
+	int i;
 
-	return (blk[a >> 3] >> (a & 7) & blk[b >> 3] >> (b & 7) &
-	    blk[c >> 3] >> (c & 7) & 1) != 0;
+	/* No branch a bit: a word's answer is hard to predict. */
+	for (i = 0; i < 3; i++)
+		all &= (unsigned)blk[item_bit(x, i) >> 3] >> (item_bit(x, i) & 7);
+	return (int)(all & 1);
 }
 
 static void
 item_set(unsigned char *blk, uint64_t x)
 {
-	unsigned a = x >> 37 & 511, b = x >> 46 & 511, c = (unsigned)(x >> 55);
+	int i;
 
-	blk[a >> 3] |= (unsigned char)(1 << (a & 7));
-	blk[b >> 3] |= (unsigned char)(1 << (b & 7));
-	blk[c >> 3] |= (unsigned char)(1 << (c & 7));
+	for (i = 0; i < 3; i++)
+		blk[item_bit(x, i) >> 3] |=
+		    (unsigned char)(1 << (item_bit(x, i) & 7));
 }
 
 /*
@@ -880,11 +890,8 @@ nt_trie_from_image_guarded(const void *p, size_t len, struct nt_guard *g)
 	t->maxval = hdr[4];
 	t->maxlen = hdr[5];
 	t->nbloom = hdr[6];
-	if (t->nbloom % (BLOCK_BITS / 64) != 0) {
-		free(t);
-		return NULL;
-	}
-	if (t->maxlen > NT_TRIE_KEY_MAX) {
+	if (t->maxlen > NT_TRIE_KEY_MAX ||
+	    t->nbloom % (BLOCK_BITS / 64) != 0) {
 		free(t);
 		return NULL;
 	}
