@@ -218,7 +218,8 @@ nt_match_new(const struct nt_match_config *cfg)
 	}
 	walk = maxlen * SRC_PER_BYTE + 64;
 	m->cap = walk + m->cfg.block;
-	m->buf = xmalloc(m->cap + 1);
+	/* The sentinel, and room for word_filter()'s reads past the end. */
+	m->buf = xcalloc(m->cap + 1 + 16, 1);
 	m->prev_word = 0;
 	return m;
 }
@@ -273,20 +274,19 @@ first_word_maybe(struct nt_matcher *m, size_t p)
 {
 	const unsigned char *buf = m->buf;
 	size_t r = p, lim = p + m->maxrun, i, q = 0, q2;
-	uint64_t h = NT_WORD_HASH_INIT;
-	unsigned f, n1, n2 = NT_FW_ANY;
+	uint64_t h;
+	unsigned n1, n2 = NT_FW_ANY;
 
 	if (lim > m->len)
 		lim = m->len;
-	while (r < lim && (f = m->wfold[buf[r]]) != 0) {
-		h = nt_word_hash_step(h, (unsigned char)f);
+	while (r < lim && m->wfold[buf[r]] != 0)
 		r++;
-	}
 	m->wend = r;
 	if (r >= m->len || buf[r] >= 0x80)
 		return 1;
 	if (r == lim)
 		return 0;	/* longer than any key */
+	h = nt_word_hash(buf + p, r - p);
 	for (i = 0; i < m->cfg.ntries; i++)
 		if (nt_trie_first_word_hash(m->cfg.tries[i], h))
 			break;
@@ -299,6 +299,64 @@ first_word_maybe(struct nt_matcher *m, size_t p)
 		if (nt_trie_first_word_next(m->cfg.tries[i], h, n1, n2))
 			return 1;
 	return 0;
+}
+
+/* Eight bytes at p as a little-endian number, as nt_word_hash() packs them. */
+static uint64_t
+load_le64(const unsigned char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof(x));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
+}
+
+/*
+ * The starts in cand (word starts in the 64 bytes at p, whose word mask is
+ * w and whose first slow byte is at pstop) that first_word_maybe() would
+ * turn down for their word alone: asked of the filters together, without
+ * leaving the block scan.  A word that runs to pstop or past 16 bytes is
+ * left to first_word_maybe().  The words are read eight bytes at a time;
+ * the window has room for reads past its end (nt_match_new()).
+ */
+static uint64_t
+word_filter(const struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
+    unsigned pstop)
+{
+	uint64_t hs[64], pass = 0, drop = 0, all, lo, hi, mlo, mhi, x, h1, h2;
+	unsigned char at[64];
+	unsigned q, e, n = 0, len;
+	size_t i;
+
+	while (cand != 0) {
+		q = (unsigned)__builtin_ctzll(cand);
+		cand &= cand - 1;
+		x = ~w >> q << q;
+		e = x != 0 ? (unsigned)__builtin_ctzll(x) : 64;
+		len = e - q;
+		if (e >= pstop || len > 16)
+			continue;
+		/* No branch on the length: short and long words mix. */
+		mlo = ~(uint64_t)0 >> (len >= 8 ? 0 : 64 - 8 * len);
+		mhi = len > 8 ? ~(uint64_t)0 >> (128 - 8 * len) : 0;
+		lo = (load_le64(m->buf + p + q) | NT_WORD_CASE) & mlo;
+		hi = (load_le64(m->buf + p + q + 8) | NT_WORD_CASE) & mhi;
+		h1 = nt_word_hash_chunk(NT_WORD_HASH_INIT, lo);
+		h2 = nt_word_hash_chunk(h1, hi);
+		hs[n] = len > 8 ? h2 : h1;
+		at[n++] = (unsigned char)q;
+	}
+	if (n == 0)
+		return 0;
+	all = ~(uint64_t)0 >> (64 - n);
+	for (i = 0; i < m->cfg.ntries && (pass & all) != all; i++)
+		pass |= nt_trie_first_words(m->cfg.tries[i], hs, n);
+	for (i = 0; i < n; i++)
+		drop |= (uint64_t)(~pass >> i & 1) << at[i];
+	return drop;
 }
 
 /* Pass on the text before p. */
@@ -535,6 +593,8 @@ process(struct nt_matcher *m, int eof)
 				    (unsigned)m->rawpairs[(x * 128 + (y & 0x7F)) /
 				    8] >> (y % 8)) & 1) << q;
 			}
+			if ((pmask & w) != 0)
+				pmask &= ~word_filter(m, p, pmask & w, w, pstop);
 			pbase = p;
 			pw = w;
 			if (pstop == 0)

@@ -270,7 +270,7 @@ first_word(const unsigned char *k, size_t n)
 	return i < n && k[i] >= 0x80 ? 0 : i;
 }
 
-/* The bytes' hash (nt_word_hash_step()), mixed so that every bit counts. */
+/* A word's raw hash (nt_word_hash()), mixed so that every bit counts. */
 static uint64_t
 hash_end(uint64_t h)
 {
@@ -280,22 +280,10 @@ hash_end(uint64_t h)
 	return h;
 }
 
-/* The unmixed hash of a word, as the matcher builds it byte by byte. */
-static uint64_t
-word_hash_raw(const unsigned char *w, size_t n)
-{
-	uint64_t h = NT_WORD_HASH_INIT;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = nt_word_hash_step(h, w[i]);
-	return h;
-}
-
 static uint64_t
 word_hash(const unsigned char *w, size_t n)
 {
-	return hash_end(word_hash_raw(w, n));
+	return hash_end(nt_word_hash(w, n));
 }
 
 /*
@@ -396,7 +384,7 @@ int
 nt_trie_first_word(const struct nt_trie *t, const unsigned char *word,
     size_t n, unsigned n1, unsigned n2)
 {
-	uint64_t h = word_hash_raw(word, n);
+	uint64_t h = nt_word_hash(word, n);
 
 	return nt_trie_first_word_hash(t, h) &&
 	    nt_trie_first_word_next(t, h, n1, n2);
@@ -424,6 +412,25 @@ nt_trie_first_word_hash(const struct nt_trie *t, uint64_t h)
 	if ((blk = bloom_at(t, h)) == NULL)
 		return 1;
 	return item_test(blk, item_hash(h, NT_FW_ANY, 0));
+}
+
+uint64_t
+nt_trie_first_words(const struct nt_trie *t, const uint64_t *h, size_t n)
+{
+	const unsigned char *blk;
+	uint64_t pass = 0, x;
+	size_t k;
+
+	if (t->nbloom == 0)
+		return ~(uint64_t)0;
+	/* No branch on the answers: the loads of all n words overlap. */
+	for (k = 0; k < n; k++) {
+		x = hash_end(h[k]);
+		blk = bloom_at(t, x);
+		pass |= (uint64_t)(blk == NULL ||
+		    item_test(blk, item_hash(x, NT_FW_ANY, 0))) << k;
+	}
+	return pass;
 }
 
 int

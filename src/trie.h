@@ -101,25 +101,50 @@ int	nt_trie_first_word(const struct nt_trie *t, const unsigned char *word,
 	    size_t n, unsigned n1, unsigned n2);
 
 /*
- * The same test in two halves, for a word whose hash the caller computed
- * while reading it: h starts as NT_WORD_HASH_INIT and takes each byte in
- * turn through nt_word_hash_step(), so that the matcher reads a word only
- * once.  nt_trie_first_word_hash() asks whether the word begins any key
- * (most words do not, and their next bytes need not be read);
- * nt_trie_first_word_next(), whether one that does begins one before n1
- * and n2.
+ * The same test in two halves, for a word whose raw hash the caller took
+ * with nt_word_hash(): nt_trie_first_word_hash() asks whether the word
+ * begins any key (most words do not, and their next bytes need not be
+ * read); nt_trie_first_word_next(), whether one that does begins one
+ * before n1 and n2.  nt_trie_first_words() asks the first question of n
+ * words (n <= 64) at once, so that the filter's memory is read for all of
+ * them together: bit k of the result is set if word k may begin a key.
+ *
+ * The hash is blind to ASCII case, so that one filter serves both modes
+ * and the matcher can fold eight bytes in one operation: every byte is
+ * taken with bit 0x20 set, which maps A-Z onto a-z, leaves digits alone
+ * and sends '_' to DEL, which no word holds.  The bytes go in eight at a
+ * time as a little-endian number padded with zeros; no word byte is zero,
+ * so the padding tells the length.
  */
 #define NT_WORD_HASH_INIT	0x9E3779B97F4A7C15u
+#define NT_WORD_CASE		0x2020202020202020u
 
 static inline uint64_t
-nt_word_hash_step(uint64_t h, unsigned char c)
+nt_word_hash_chunk(uint64_t h, uint64_t chunk)
 {
-	return (h ^ c) * 0x100000001B3u;
+	return (h ^ chunk) * 0xD6E8FEB86659FD93u;
+}
+
+static inline uint64_t
+nt_word_hash(const unsigned char *w, size_t n)
+{
+	uint64_t h = NT_WORD_HASH_INIT, c;
+	size_t i, k;
+
+	for (i = 0; i < n; i += 8) {
+		c = 0;
+		for (k = 0; k < 8 && i + k < n; k++)
+			c |= (uint64_t)(w[i + k] | 0x20) << (8 * k);
+		h = nt_word_hash_chunk(h, c);
+	}
+	return h;
 }
 
 int	nt_trie_first_word_hash(const struct nt_trie *t, uint64_t h);
 int	nt_trie_first_word_next(const struct nt_trie *t, uint64_t h,
 	    unsigned n1, unsigned n2);
+uint64_t nt_trie_first_words(const struct nt_trie *t, const uint64_t *h,
+	    size_t n);
 
 /*
  * The prepared trie as a flat, position-independent image: its size in

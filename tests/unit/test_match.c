@@ -625,6 +625,60 @@ t_filters_never_hide(void **state)
 	expect_spans(k, 0, "New\nYork New \n York", "0-8:3 New\nYork;9-19:3 New \n York");
 }
 
+/*
+ * The block scan asks the first-word filter about a block's words together,
+ * reading them eight bytes at a time: names of every length from 1 to 20
+ * bytes, at every offset in the block, in either case under NT_NORM_CASEFOLD,
+ * are all found, and the same words with one more letter are not.
+ */
+static void
+t_block_word_filter(void **state)
+{
+	static const char pat[] = "Ab3_cDeF9gHiJ0kLmNoP";
+	char names[20][21], text[2048], *o;
+	const char *k[21];
+	struct collect c;
+	size_t n, i, j, shift;
+	unsigned flags;
+	int f;
+
+	(void)state;
+	for (n = 1; n <= 20; n++) {
+		memcpy(names[n - 1], pat, n);
+		names[n - 1][n] = '\0';
+		k[n - 1] = names[n - 1];
+	}
+	k[20] = NULL;
+	for (f = 0; f < 2; f++) {
+		flags = f ? NT_NORM_CASEFOLD : 0;
+		for (shift = 0; shift < 64; shift++) {
+			o = text;
+			memset(o, '.', shift);
+			o += shift;
+			for (n = 1; n <= 20; n++) {
+				for (j = 0; j < n; j++) {
+					char ch = pat[j];
+
+					/* Folded text: every letter's case turned. */
+					if (f && ch >= 'a' && ch <= 'z')
+						ch = (char)(ch - 'a' + 'A');
+					else if (f && ch >= 'A' && ch <= 'Z')
+						ch = (char)(ch - 'A' + 'a');
+					*o++ = ch;
+				}
+				o += sprintf(o, " %.*sx, ", (int)n, pat);
+			}
+			*o = '\0';
+			run_matcher(k, flags, text, strlen(text), (size_t)-1, 0,
+			    &c);
+			assert_int_equal(c.nspan, 20);
+			for (i = 0; i < 20; i++)
+				assert_int_equal(c.span[i].value, i + 1);
+			free(c.all);
+		}
+	}
+}
+
 static void
 t_no_tries(void **state)
 {
@@ -817,6 +871,7 @@ main(void)
 		cmocka_unit_test(t_punctuation_bounds),
 		cmocka_unit_test(t_failed_path_later_match),
 		cmocka_unit_test(t_filters_never_hide),
+		cmocka_unit_test(t_block_word_filter),
 		cmocka_unit_test(t_no_tries),
 		cmocka_unit_test(t_space_commit),
 	};

@@ -221,6 +221,36 @@ t_filter_next_bytes(void **state)
 	nt_trie_free(t);
 }
 
+/*
+ * Many words asked at once say what each asked alone says, and the hash
+ * is blind to ASCII case (one filter serves both modes).
+ */
+static void
+t_filter_many_words(void **state)
+{
+	static const char *const keys[] = { "Kyiv", "New York", "a1_b",
+		"Abcdefgh", "Abcdefghi", "Abcdefghijklmnopq", NULL };
+	static const char *const words[] = { "Kyiv", "KYIV", "kyiv", "New",
+		"NEW", "A1_B", "abcdefgh", "ABCDEFGHI", "abcdefghijklmnopq",
+		"Paris", "Abcdefg", "Abcdefghij", "York", NULL };
+	struct nt_trie *t = build(keys);
+	uint64_t h[64], got;
+	size_t n, i;
+
+	(void)state;
+	for (n = 0; words[n] != NULL; n++)
+		h[n] = nt_word_hash((const unsigned char *)words[n],
+		    strlen(words[n]));
+	got = nt_trie_first_words(t, h, n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(got >> i & 1,
+		    (uint64_t)nt_trie_first_word_hash(t, h[i]));
+	assert_int_equal(got & 0x1FF, 0x1FF);	/* the first nine */
+	assert_int_equal(got >> 9, 0);
+	assert_int_equal(nt_trie_first_words(t, h, 0), 0);
+	nt_trie_free(t);
+}
+
 static void
 t_filter_no_false_negatives(void **state)
 {
@@ -687,6 +717,7 @@ main(void)
 		cmocka_unit_test(t_except),
 		cmocka_unit_test(t_filters),
 		cmocka_unit_test(t_filter_next_bytes),
+		cmocka_unit_test(t_filter_many_words),
 		cmocka_unit_test(t_filter_no_false_negatives),
 		cmocka_unit_test(t_image_round_trip),
 		cmocka_unit_test(t_damaged_images),
