@@ -263,44 +263,6 @@ norm_byte(const struct nt_matcher *m, size_t q, size_t *next)
 	return m->fold[c];
 }
 
-/*
- * 0 if the ASCII word at p, followed by an ASCII byte, begins no key in
- * any trie with the bytes that follow it; 1 if one may or it cannot be
- * told.  The word is read once: folded and hashed as it goes.  m->wend is
- * left at its end.
- */
-static int
-first_word_maybe(struct nt_matcher *m, size_t p)
-{
-	const unsigned char *buf = m->buf;
-	size_t r = p, lim = p + m->maxrun, i, q = 0, q2;
-	uint64_t h;
-	unsigned n1, n2 = NT_FW_ANY;
-
-	if (lim > m->len)
-		lim = m->len;
-	while (r < lim && m->wfold[buf[r]] != 0)
-		r++;
-	m->wend = r;
-	if (r >= m->len || buf[r] >= 0x80)
-		return 1;
-	if (r == lim)
-		return 0;	/* longer than any key */
-	h = nt_word_hash(buf + p, r - p);
-	for (i = 0; i < m->cfg.ntries; i++)
-		if (nt_trie_first_word_hash(m->cfg.tries[i], h))
-			break;
-	if (i == m->cfg.ntries)
-		return 0;
-	n1 = norm_byte(m, r, &q);
-	if (n1 < 256)
-		n2 = norm_byte(m, q, &q2);
-	for (i = 0; i < m->cfg.ntries; i++)
-		if (nt_trie_first_word_next(m->cfg.tries[i], h, n1, n2))
-			return 1;
-	return 0;
-}
-
 /* Eight bytes at p as a little-endian number, as nt_word_hash() packs them. */
 static uint64_t
 load_le64(const unsigned char *p)
@@ -315,38 +277,121 @@ load_le64(const unsigned char *p)
 }
 
 /*
- * The starts in cand (word starts in the 64 bytes at p, whose word mask is
- * w and whose first slow byte is at pstop) that first_word_maybe() would
- * turn down for their word alone: asked of the filters together, without
- * leaving the block scan.  A word that runs to pstop or past 16 bytes is
- * left to first_word_maybe().  The words are read eight bytes at a time;
- * the window has room for reads past its end (nt_match_new()).
+ * nt_word_hash() of the n word bytes at s, which has 16 bytes that may be
+ * read (the window has room past its end: nt_match_new()).  Words of up
+ * to 16 bytes are read as two numbers, folded with one OR each.
+ */
+static inline uint64_t
+hash_run(const unsigned char *s, size_t n)
+{
+	uint64_t lo, hi, h1, h2;
+
+	if (n > 16)
+		return nt_word_hash(s, n);
+	/* No branch on the length: short and long words mix. */
+	lo = (load_le64(s) | NT_WORD_CASE) &
+	    (~(uint64_t)0 >> (n >= 8 ? 0 : 64 - 8 * n));
+	hi = (load_le64(s + 8) | NT_WORD_CASE) &
+	    (n > 8 ? ~(uint64_t)0 >> (128 - 8 * n) : 0);
+	h1 = nt_word_hash_chunk(NT_WORD_HASH_INIT, lo);
+	h2 = nt_word_hash_chunk(h1, hi);
+	return n > 8 ? h2 : h1;
+}
+
+/*
+ * 0 if no key in any trie begins with the word whose raw hash is h, which
+ * ends at r with an ASCII byte, before what follows it in the text; 1 if
+ * one may or it cannot be told.
+ */
+static int
+next_maybe(const struct nt_matcher *m, uint64_t h, size_t r)
+{
+	const unsigned char *buf = m->buf;
+	size_t q = 0, q2, lim, i;
+	uint64_t h2;
+	const uint64_t *w2 = NULL;
+	unsigned n1, n2 = NT_FW_ANY;
+
+	n1 = norm_byte(m, r, &q);
+	if (n1 < 256)
+		n2 = norm_byte(m, q, &q2);
+	if (n1 == ' ' && n2 < 0x80 && m->word[n2]) {
+		/*
+		 * The second word, whole, if an ASCII byte follows it: then
+		 * it is the normalised text's too.
+		 */
+		lim = q + m->maxrun;
+		if (lim > m->len)
+			lim = m->len;
+		for (r = q; r < lim && m->wfold[buf[r]] != 0; r++)
+			;
+		if (r < lim && buf[r] < 0x80) {
+			h2 = hash_run(buf + q, r - q);
+			w2 = &h2;
+		}
+	}
+	for (i = 0; i < m->cfg.ntries; i++)
+		if (nt_trie_first_word_next(m->cfg.tries[i], h, n1, n2, w2))
+			return 1;
+	return 0;
+}
+
+/*
+ * 0 if the ASCII word at p, followed by an ASCII byte, begins no key in
+ * any trie with the bytes that follow it; 1 if one may or it cannot be
+ * told.  m->wend is left at the word's end.
+ */
+static int
+first_word_maybe(struct nt_matcher *m, size_t p)
+{
+	const unsigned char *buf = m->buf;
+	size_t r = p, lim = p + m->maxrun, i;
+	uint64_t h;
+
+	if (lim > m->len)
+		lim = m->len;
+	while (r < lim && m->wfold[buf[r]] != 0)
+		r++;
+	m->wend = r;
+	if (r >= m->len || buf[r] >= 0x80)
+		return 1;
+	if (r == lim)
+		return 0;	/* longer than any key */
+	h = hash_run(buf + p, r - p);
+	for (i = 0; i < m->cfg.ntries; i++)
+		if (nt_trie_first_word_hash(m->cfg.tries[i], h))
+			return next_maybe(m, h, r);
+	return 0;
+}
+
+/*
+ * first_word_maybe() for the starts in cand (word starts in the 64 bytes
+ * at p, whose word mask is w and whose first slow byte is at pstop), all
+ * at once, without leaving the block scan: the filters are asked about
+ * every word before any answer is used, so that their memory is read for
+ * all of them together.  Returns the starts to skip; *walk gets those to
+ * walk from without asking again.  A word that runs to pstop or past 16
+ * bytes is in neither: first_word_maybe() decides it.
  */
 static uint64_t
 word_filter(const struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
-    unsigned pstop)
+    unsigned pstop, uint64_t *walk)
 {
-	uint64_t hs[64], pass = 0, drop = 0, all, lo, hi, mlo, mhi, x, h1, h2;
-	unsigned char at[64];
-	unsigned q, e, n = 0, len;
+	uint64_t hs[64], pass = 0, drop = 0, all, x;
+	unsigned char at[64], end[64];
+	unsigned q, e, n = 0;
 	size_t i;
 
+	*walk = 0;
 	while (cand != 0) {
 		q = (unsigned)__builtin_ctzll(cand);
 		cand &= cand - 1;
 		x = ~w >> q << q;
 		e = x != 0 ? (unsigned)__builtin_ctzll(x) : 64;
-		len = e - q;
-		if (e >= pstop || len > 16)
+		if (e >= pstop || e - q > 16)
 			continue;
-		/* No branch on the length: short and long words mix. */
-		mlo = ~(uint64_t)0 >> (len >= 8 ? 0 : 64 - 8 * len);
-		mhi = len > 8 ? ~(uint64_t)0 >> (128 - 8 * len) : 0;
-		lo = (load_le64(m->buf + p + q) | NT_WORD_CASE) & mlo;
-		hi = (load_le64(m->buf + p + q + 8) | NT_WORD_CASE) & mhi;
-		h1 = nt_word_hash_chunk(NT_WORD_HASH_INIT, lo);
-		h2 = nt_word_hash_chunk(h1, hi);
-		hs[n] = len > 8 ? h2 : h1;
+		hs[n] = hash_run(m->buf + p + q, e - q);
+		end[n] = (unsigned char)e;
 		at[n++] = (unsigned char)q;
 	}
 	if (n == 0)
@@ -354,8 +399,14 @@ word_filter(const struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 	all = ~(uint64_t)0 >> (64 - n);
 	for (i = 0; i < m->cfg.ntries && (pass & all) != all; i++)
 		pass |= nt_trie_first_words(m->cfg.tries[i], hs, n);
-	for (i = 0; i < n; i++)
-		drop |= (uint64_t)(~pass >> i & 1) << at[i];
+	for (i = 0; i < n; i++) {
+		if (!(pass >> i & 1))
+			drop |= (uint64_t)1 << at[i];
+		else if (next_maybe(m, hs[i], p + end[i]))
+			*walk |= (uint64_t)1 << at[i];
+		else
+			drop |= (uint64_t)1 << at[i];
+	}
 	return drop;
 }
 
@@ -530,7 +581,7 @@ process(struct nt_matcher *m, int eof)
 	const unsigned char *buf = m->buf;
 	size_t p = m->scan, len = m->len, end, layer, clen = 1, pbase = 0;
 	int prev = m->prev_word, r, lw, k = 0;
-	uint64_t pmask = 0, pw = 0;
+	uint64_t pmask = 0, pw = 0, pwalk = 0;
 	unsigned pstop = 0;
 	struct nt_span s;
 	uint32_t value;
@@ -593,8 +644,10 @@ process(struct nt_matcher *m, int eof)
 				    (unsigned)m->rawpairs[(x * 128 + (y & 0x7F)) /
 				    8] >> (y % 8)) & 1) << q;
 			}
+			pwalk = 0;
 			if ((pmask & w) != 0)
-				pmask &= ~word_filter(m, p, pmask & w, w, pstop);
+				pmask &= ~word_filter(m, p, pmask & w, w, pstop,
+				    &pwalk);
 			pbase = p;
 			pw = w;
 			if (pstop == 0)
@@ -671,7 +724,9 @@ process(struct nt_matcher *m, int eof)
 			 * word, before walking, and skip the word if no name
 			 * begins so.
 			 */
-			if (m->word[c] && !first_word_maybe(m, p)) {
+			if (m->word[c] && !(p >= pbase && p - pbase < 64 &&
+			    (pwalk >> (p - pbase) & 1)) &&
+			    !first_word_maybe(m, p)) {
 				p = m->wend;
 				while (m->cls[buf[p]] & C_WORD)
 					p++;

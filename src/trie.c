@@ -68,7 +68,13 @@ struct nt_trie {
 	uint32_t nbloom;		/* 64-bit words, or 0 for no filter */
 	uint32_t root[256];		/* root's child per byte, 0 if none */
 	struct nt_guard *guard;		/* checks a mapped image, or NULL */
-	void *mem[5];			/* what this trie allocated */
+	/*
+	 * The guard's verdict on the whole filter, 0 until first asked, 1
+	 * good, 2 damaged: a pointer, so that a lookup (given a const trie)
+	 * can record it.
+	 */
+	unsigned char *bloom_state;
+	void *mem[6];			/* what this trie allocated */
 
 	/* Before nt_trie_prepare(). */
 	unsigned char *keybuf;
@@ -83,7 +89,10 @@ struct nt_trie {
 struct nt_trie *
 nt_trie_new(void)
 {
-	return xcalloc(1, sizeof(struct nt_trie));
+	struct nt_trie *t = xcalloc(1, sizeof(*t));
+
+	t->bloom_state = t->mem[5] = xcalloc(1, 1);
+	return t;
 }
 
 int
@@ -295,7 +304,16 @@ word_hash(const unsigned char *w, size_t n)
  * Louis" puts (St, '.', ' '), "Kyiv" (Kyiv, END, END).  A text word is
  * first asked for ANY, which most words fail; one that passes is asked for
  * the three items its next two bytes allow, so that "The" before "cat"
- * does not walk because some name is "The Hague".
+ * does not walk because some name is "New York".
+ *
+ * A key whose first word is followed by a space and a second word (its
+ * run of ASCII word bytes) puts in that word whole instead of its next two
+ * bytes: "The Hague" puts (The, Hague).  Common words begin many names,
+ * and two bytes do not tell "The cat" from "The Colony"; the second word
+ * does.  Where the text's second word is followed by an ASCII byte, the
+ * normalised text has that byte there too (NFD joins nothing to it), so a
+ * key can begin there only if its second word is the text's.  Where it
+ * runs into other bytes, the filter says maybe.
  */
 #define BLOCK_BITS	512
 #define BITS_PER_KEY	16
@@ -316,6 +334,29 @@ item_hash(uint64_t h, unsigned n1, unsigned n2)
 	return h ^ c * 0x9E3779B97F4A7C15u;
 }
 
+/* The item of a word and the raw hash h2 of the word after it. */
+static uint64_t
+item_word(uint64_t h, uint64_t h2)
+{
+	return h ^ hash_end(h2 ^ 0x5851F42D4C957F2Du);
+}
+
+/*
+ * The length of the second word of key k, whose first word is fw bytes
+ * long: after a space, a run of ASCII word bytes.  0 if there is none.
+ */
+static size_t
+second_word(const unsigned char *k, size_t fw, size_t n)
+{
+	size_t j = fw + 1;
+
+	if (j >= n || k[fw] != ' ')
+		return 0;
+	while (j < n && wordbyte(k[j]))
+		j++;
+	return j - fw - 1;
+}
+
 /* Bit i (0, 1 or 2) of the three that item x sets in its block. */
 static inline unsigned
 item_bit(uint64_t x, int i)
@@ -327,13 +368,12 @@ item_bit(uint64_t x, int i)
 static inline int
 item_test(const unsigned char *blk, uint64_t x)
 {
-	unsigned all = 1;
-	int i;
+	unsigned b0 = item_bit(x, 0), b1 = item_bit(x, 1), b2 = item_bit(x, 2);
 
-	/* No branch a bit: a word's answer is hard to predict. */
-	for (i = 0; i < 3; i++)
-		all &= (unsigned)blk[item_bit(x, i) >> 3] >> (item_bit(x, i) & 7);
-	return (int)(all & 1);
+	/* No branch and no loop: a word's answer is hard to predict. */
+	return (int)((unsigned)blk[b0 >> 3] >> (b0 & 7) &
+	    (unsigned)blk[b1 >> 3] >> (b1 & 7) &
+	    (unsigned)blk[b2 >> 3] >> (b2 & 7) & 1);
 }
 
 static void
@@ -359,7 +399,7 @@ build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 	const unsigned char *k;
 	unsigned n1, n2;
 	uint64_t h;
-	size_t i, fw, nb;
+	size_t i, fw, nb, w2;
 
 	nb = (BITS_PER_KEY * n + BLOCK_BITS - 1) / BLOCK_BITS;
 	if (nb == 0)
@@ -374,30 +414,65 @@ build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 		h = word_hash(k, fw);
 		blk = bloom + BLOCK_BITS / 8 * bloom_block(h, nb);
 		item_set(blk, item_hash(h, NT_FW_ANY, 0));
-		item_set(blk, item_hash(h, n1, n2));
+		if ((w2 = second_word(k, fw, key[i].len)) != 0)
+			item_set(blk, item_word(h, nt_word_hash(k + fw + 1, w2)));
+		else
+			item_set(blk, item_hash(h, n1, n2));
 	}
 	t->bloom = t->mem[4] = bloom;
 	t->nbloom = (uint32_t)(nb * (BLOCK_BITS / 64));
 }
 
 int
-nt_trie_first_word(const struct nt_trie *t, const unsigned char *word,
-    size_t n, unsigned n1, unsigned n2)
+nt_trie_first_word(const struct nt_trie *t, const unsigned char *s, size_t n)
 {
-	uint64_t h = nt_word_hash(word, n);
+	unsigned n1 = NT_FW_ANY, n2 = NT_FW_ANY;
+	uint64_t h, h2;
+	const uint64_t *w2 = NULL;
+	size_t fw = 0, j;
 
+	while (fw < n && wordbyte(s[fw]))
+		fw++;
+	h = nt_word_hash(s, fw);
+	if (fw < n)
+		n1 = s[fw] == 0 ? NT_FW_END : s[fw];
+	if (n1 < 256 && fw + 1 < n)
+		n2 = s[fw + 1] == 0 ? NT_FW_END : s[fw + 1];
+	if (n1 == ' ' && n2 < 256 && wordbyte((unsigned char)n2)) {
+		for (j = fw + 1; j < n && wordbyte(s[j]); j++)
+			;
+		if (j < n && s[j] < 0x80) {
+			h2 = nt_word_hash(s + fw + 1, j - fw - 1);
+			w2 = &h2;
+		}
+	}
 	return nt_trie_first_word_hash(t, h) &&
-	    nt_trie_first_word_next(t, h, n1, n2);
+	    nt_trie_first_word_next(t, h, n1, n2, w2);
 }
 
-/* The block of the filter for mixed hash h, or NULL if it is damaged. */
-static const unsigned char *
+/*
+ * Whether the filter may be read.  A mapped one is checked whole when it
+ * is first asked, rather than a block at a time, so that the many lookups
+ * after need no check; if any of it is damaged, it says maybe to all (the
+ * walk that follows meets the damage too).
+ */
+static inline int
+bloom_ok(const struct nt_trie *t)
+{
+	if (t->guard == NULL || *t->bloom_state == 1)
+		return 1;
+	if (*t->bloom_state == 0)
+		*t->bloom_state = nt_guard_ok(t->guard, t->bloom,
+		    (size_t)t->nbloom * 8) ? 1 : 2;
+	return *t->bloom_state == 1;
+}
+
+/* The block of the filter for mixed hash h. */
+static inline const unsigned char *
 bloom_at(const struct nt_trie *t, uint64_t h)
 {
-	const unsigned char *blk = t->bloom + BLOCK_BITS / 8 *
+	return t->bloom + BLOCK_BITS / 8 *
 	    bloom_block(h, t->nbloom / (BLOCK_BITS / 64));
-
-	return nt_guard_ok(t->guard, blk, BLOCK_BITS / 8) ? blk : NULL;
 }
 
 int
@@ -405,12 +480,10 @@ nt_trie_first_word_hash(const struct nt_trie *t, uint64_t h)
 {
 	const unsigned char *blk;
 
-	if (t->nbloom == 0)
+	if (t->nbloom == 0 || !bloom_ok(t))
 		return 1;
 	h = hash_end(h);
-	/* A damaged filter says maybe: the walk that follows meets it too. */
-	if ((blk = bloom_at(t, h)) == NULL)
-		return 1;
+	blk = bloom_at(t, h);
 	return item_test(blk, item_hash(h, NT_FW_ANY, 0));
 }
 
@@ -421,29 +494,29 @@ nt_trie_first_words(const struct nt_trie *t, const uint64_t *h, size_t n)
 	uint64_t pass = 0, x;
 	size_t k;
 
-	if (t->nbloom == 0)
+	if (t->nbloom == 0 || !bloom_ok(t))
 		return ~(uint64_t)0;
 	/* No branch on the answers: the loads of all n words overlap. */
 	for (k = 0; k < n; k++) {
 		x = hash_end(h[k]);
 		blk = bloom_at(t, x);
-		pass |= (uint64_t)(blk == NULL ||
-		    item_test(blk, item_hash(x, NT_FW_ANY, 0))) << k;
+		pass |= (uint64_t)item_test(blk, item_hash(x, NT_FW_ANY, 0)) <<
+		    k;
 	}
 	return pass;
 }
 
 int
 nt_trie_first_word_next(const struct nt_trie *t, uint64_t h, unsigned n1,
-    unsigned n2)
+    unsigned n2, const uint64_t *w2)
 {
 	const unsigned char *blk;
 
-	if (t->nbloom == 0 || n1 == NT_FW_ANY)
+	if (t->nbloom == 0 || n1 == NT_FW_ANY || !bloom_ok(t))
 		return 1;
 	h = hash_end(h);
-	if ((blk = bloom_at(t, h)) == NULL ||
-	    item_test(blk, item_hash(h, NT_FW_END, NT_FW_END)))
+	blk = bloom_at(t, h);
+	if (item_test(blk, item_hash(h, NT_FW_END, NT_FW_END)))
 		return 1;
 	if (n1 == NT_FW_END)
 		return 0;
@@ -451,7 +524,11 @@ nt_trie_first_word_next(const struct nt_trie *t, uint64_t h, unsigned n1,
 		return 1;
 	if (n2 == NT_FW_END)
 		return 0;
-	return n2 == NT_FW_ANY || item_test(blk, item_hash(h, n1, n2));
+	if (n2 == NT_FW_ANY)
+		return 1;
+	if (n1 == ' ' && n2 < 0x80 && wordbyte((unsigned char)n2))
+		return w2 == NULL || item_test(blk, item_word(h, *w2));
+	return item_test(blk, item_hash(h, n1, n2));
 }
 
 /*
@@ -888,7 +965,7 @@ nt_trie_from_image_guarded(const void *p, size_t len, struct nt_guard *g)
 	    8 * (uint64_t)hdr[6];
 	if (need != len)
 		return NULL;
-	t = xcalloc(1, sizeof(*t));
+	t = nt_trie_new();
 	t->prepared = 1;
 	t->nnodes = hdr[0];
 	t->nedges = hdr[1];
@@ -899,7 +976,7 @@ nt_trie_from_image_guarded(const void *p, size_t len, struct nt_guard *g)
 	t->nbloom = hdr[6];
 	if (t->maxlen > NT_TRIE_KEY_MAX ||
 	    t->nbloom % (BLOCK_BITS / 64) != 0) {
-		free(t);
+		nt_trie_free(t);
 		return NULL;
 	}
 	b += sizeof(hdr);
@@ -920,7 +997,7 @@ nt_trie_from_image_guarded(const void *p, size_t len, struct nt_guard *g)
 	    t->node[t->nnodes].edge != t->nedges ||
 	    t->node[t->nnodes].seg != t->nseg ||
 	    t->node[1].edge > t->nedges) {
-		free(t);
+		nt_trie_free(t);
 		return NULL;
 	}
 	fill_root(t);

@@ -87,18 +87,25 @@ void	nt_trie_first_pairs(const struct nt_trie *t, unsigned char pairs[8192]);
 /*
  * A filter on first words, where a first word is a key's leading run of
  * ASCII letters, digits and '_' that ends the key or is followed by another
- * ASCII byte.  Returns 0 if no key begins with the n bytes at word as its
- * first word followed by the bytes n1 and n2, 1 if one may (a Bloom
- * filter: false positives, no false negatives).  n1 and n2 are the next
- * two normalised bytes of the text: a byte, NT_FW_END where the text can
- * hold no more of a name (a barrier), or NT_FW_ANY where they are not
- * known; n2 is only read when n1 is a byte.
+ * ASCII byte.  nt_trie_first_word() returns 0 if no key can begin where
+ * the normalised text s begins, as far as its first word and what follows
+ * tell, 1 if one may (a Bloom filter: false positives, no false
+ * negatives).  s holds the n bytes of the text that are known, a NUL byte
+ * standing for a barrier (where the text can hold no more of a name).
+ *
+ * What follows the word is told to the filter as n1 and n2, the next two
+ * normalised bytes: a byte, NT_FW_END for a barrier, NT_FW_ANY where they
+ * are not known (n2 is read only when n1 is a byte).  When n1 is ' ' and
+ * n2 an ASCII word byte, w2 points to the raw hash (nt_word_hash()) of the
+ * text's second word, its run of ASCII word bytes, if an ASCII byte
+ * follows it; otherwise w2 is NULL (where the word ends in normalised form
+ * is not known).
  */
 #define NT_FW_END	256u
 #define NT_FW_ANY	257u
 
-int	nt_trie_first_word(const struct nt_trie *t, const unsigned char *word,
-	    size_t n, unsigned n1, unsigned n2);
+int	nt_trie_first_word(const struct nt_trie *t, const unsigned char *s,
+	    size_t n);
 
 /*
  * The same test in two halves, for a word whose raw hash the caller took
@@ -142,7 +149,7 @@ nt_word_hash(const unsigned char *w, size_t n)
 
 int	nt_trie_first_word_hash(const struct nt_trie *t, uint64_t h);
 int	nt_trie_first_word_next(const struct nt_trie *t, uint64_t h,
-	    unsigned n1, unsigned n2);
+	    unsigned n1, unsigned n2, const uint64_t *w2);
 uint64_t nt_trie_first_words(const struct nt_trie *t, const uint64_t *h,
 	    size_t n);
 

@@ -271,7 +271,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)nt_trie_lookup(t, (const unsigned char *)*k,
 			    strlen(*k));
 			(void)nt_trie_first_word(t, (const unsigned char *)*k,
-			    strlen(*k), ' ', 'a');
+			    strlen(*k));
 		}
 		nt_trie_first_pairs(t, pairs);
 		nt_trie_first_bytes(t, first);

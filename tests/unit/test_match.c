@@ -115,7 +115,8 @@ static void
 t_filter_next_bytes(void **state)
 {
 	static const char *const k[] = { "The Hague", "St. Louis", "Co.",
-		"AT&T", "Kyiv", "New York", NULL };
+		"AT&T", "Kyiv", "New York", "San Jos\xc3\xa9",
+		"Rio Grande\xe2\x89\xa0", NULL };
 
 	(void)state;
 	expect_spans(k, 0, "The Hague, the cat", "0-9:1 The Hague");
@@ -139,6 +140,17 @@ t_filter_next_bytes(void **state)
 	    "0-4:5 Kyiv;6-10:5 Kyiv;13-17:5 Kyiv");
 	expect_spans(k, NT_NORM_CASEFOLD, "NEW YORK new york new\x00york",
 	    "0-8:6 NEW YORK;9-17:6 new york");
+	/* The second word, where the filter can and cannot see it whole. */
+	expect_spans(k, 0, "The Hagues The Hague.", "11-20:1 The Hague");
+	expect_spans(k, 0, "The Hague\xe2\x80\x99s The Hague",
+	    "0-9:1 The Hague;14-23:1 The Hague");
+	expect_spans(k, NT_NORM_CASEFOLD, "the HAGUE, New  York's",
+	    "0-9:1 the HAGUE;11-20:6 New  York");
+	expect_spans(k, 0, "San Jose\xcc\x81 San Jose, San Jos\xc3\xa9.",
+	    "0-10:7 San Jose\xcc\x81;21-30:7 San Jos\xc3\xa9");
+	/* '=' and U+0338 make U+2260: the word after is not ASCII. */
+	expect_spans(k, 0, "Rio Grande=\xcc\xb8 Rio Grande= x",
+	    "0-13:8 Rio Grande=\xcc\xb8");
 }
 
 static void
