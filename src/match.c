@@ -84,9 +84,17 @@ struct nt_matcher {
 	 */
 	unsigned char u2[0x280 - 0x80];
 	unsigned char u3[64];
+	/*
+	 * What U+2000 to U+203F normalise to, for the first-word filter:
+	 * U3_SELF if to themselves, an ASCII byte if to that byte alone
+	 * (apostrophes, dashes), else 0.
+	 */
+	unsigned char u3n[64];
 	unsigned char any[256];	/* some name's normalised form starts so */
 	int u_ready;		/* u2 and u3 filled (at the first need) */
 };
+
+#define U3_SELF	0xFF
 
 #define U_KNOWN	1
 #define U_WORD	2
@@ -139,8 +147,23 @@ fill_known(struct nt_matcher *m)
 
 	for (cp = 0x80; cp < 0x280; cp++)
 		m->u2[cp - 0x80] = known(cp, m->cfg.flags, m->any);
-	for (cp = 0; cp < 64; cp++)
+	for (cp = 0; cp < 64; cp++) {
+		unsigned char utf[3] = { 0xE2, 0x80, (unsigned char)(0x80 + cp) },
+		    *norm;
+		size_t k;
+
 		m->u3[cp] = known(0x2000 + cp, m->cfg.flags, m->any);
+		m->u3n[cp] = 0;
+		if (nt_norm_class(0x2000 + cp) == NT_CLASS_SPACE ||
+		    (norm = nt_norm_string(utf, 3, m->cfg.flags, &k)) == NULL)
+			continue;
+		if (k == 3 && memcmp(norm, utf, 3) == 0)
+			m->u3n[cp] = U3_SELF;
+		else if (k == 1 && norm[0] > 0x20 && norm[0] < 0x80 &&
+		    !m->word[norm[0]])
+			m->u3n[cp] = norm[0];
+		free(norm);
+	}
 	m->u_ready = 1;
 }
 
@@ -299,6 +322,22 @@ hash_run(const unsigned char *s, size_t n)
 }
 
 /*
+ * next_maybe() for a word followed by a space and a second word, whose
+ * first byte normalises to n2 and whose raw hash is h2.
+ */
+static int
+next_word_maybe(const struct nt_matcher *m, uint64_t h, unsigned n2,
+    uint64_t h2)
+{
+	size_t i;
+
+	for (i = 0; i < m->cfg.ntries; i++)
+		if (nt_trie_first_word_next(m->cfg.tries[i], h, ' ', n2, &h2))
+			return 1;
+	return 0;
+}
+
+/*
  * 0 if no key in any trie begins with the word whose raw hash is h, which
  * ends at r with an ASCII byte, before what follows it in the text; 1 if
  * one may or it cannot be told.
@@ -310,11 +349,22 @@ next_maybe(const struct nt_matcher *m, uint64_t h, size_t r)
 	size_t q = 0, q2, lim, i;
 	uint64_t h2;
 	const uint64_t *w2 = NULL;
-	unsigned n1, n2 = NT_FW_ANY;
+	unsigned n1, n2 = NT_FW_ANY, u;
 
-	n1 = norm_byte(m, r, &q);
-	if (n1 < 256)
-		n2 = norm_byte(m, q, &q2);
+	if (buf[r] == 0xE2) {
+		/* Set by first_word_maybe(): U+2000 to U+203F. */
+		if ((u = m->u3n[buf[r + 2] & 0x3F]) == 0)
+			return 1;
+		if (u == U3_SELF)
+			n1 = 0xE2, n2 = 0x80;
+		else if ((n1 = u) != 0 && r + 3 < m->len)
+			n2 = norm_byte(m, r + 3, &q2);
+		q = r + 3;
+	} else {
+		n1 = norm_byte(m, r, &q);
+		if (n1 < 256)
+			n2 = norm_byte(m, q, &q2);
+	}
 	if (n1 == ' ' && n2 < 0x80 && m->word[n2]) {
 		/*
 		 * The second word, whole, if an ASCII byte follows it: then
@@ -353,8 +403,22 @@ first_word_maybe(struct nt_matcher *m, size_t p)
 	while (r < lim && m->wfold[buf[r]] != 0)
 		r++;
 	m->wend = r;
-	if (r >= m->len || buf[r] >= 0x80)
+	if (r >= m->len)
 		return 1;
+	if (buf[r] >= 0x80) {
+		/*
+		 * A mark or a letter after the word may change its normal
+		 * form; a quote, apostrophe or dash from U+2000 to U+203F
+		 * does not, and often follows a word.
+		 */
+		if (buf[r] != 0xE2 || r + 2 >= m->len || buf[r + 1] != 0x80 ||
+		    (buf[r + 2] & 0xC0) != 0x80)
+			return 1;
+		if (!m->u_ready)
+			fill_known(m);
+		if (m->u3n[buf[r + 2] & 0x3F] == 0)
+			return 1;
+	}
 	if (r == lim)
 		return 0;	/* longer than any key */
 	h = hash_run(buf + p, r - p);
@@ -400,12 +464,28 @@ word_filter(const struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 	for (i = 0; i < m->cfg.ntries && (pass & all) != all; i++)
 		pass |= nt_trie_first_words(m->cfg.tries[i], hs, n);
 	for (i = 0; i < n; i++) {
-		if (!(pass >> i & 1))
-			drop |= (uint64_t)1 << at[i];
-		else if (next_maybe(m, hs[i], p + end[i]))
-			*walk |= (uint64_t)1 << at[i];
-		else
-			drop |= (uint64_t)1 << at[i];
+		if (pass >> i & 1) {
+			e = end[i];
+			/*
+			 * The common case, a space and a word in the block,
+			 * from the masks: the word's end is known, and a space
+			 * before a word byte normalises to itself.
+			 */
+			x = ~w >> (e + 1) << (e + 1);
+			if (e < 62 && m->buf[p + e] == ' ' && (w >> (e + 1) & 1) &&
+			    x != 0 && (q = (unsigned)__builtin_ctzll(x)) < pstop &&
+			    q - e - 1 <= 16) {
+				if (next_word_maybe(m, hs[i], m->fold[m->buf[p + e +
+				    1]], hash_run(m->buf + p + e + 1, q - e - 1))) {
+					*walk |= (uint64_t)1 << at[i];
+					continue;
+				}
+			} else if (next_maybe(m, hs[i], p + e)) {
+				*walk |= (uint64_t)1 << at[i];
+				continue;
+			}
+		}
+		drop |= (uint64_t)1 << at[i];
 	}
 	return drop;
 }

@@ -275,8 +275,15 @@ first_word(const unsigned char *k, size_t n)
 
 	while (i < n && wordbyte(k[i]))
 		i++;
-	/* A byte >= 0x80 may be a mark on the word's last letter. */
-	return i < n && k[i] >= 0x80 ? 0 : i;
+	/*
+	 * A byte >= 0x80 may be a mark on the word's last letter, or a letter
+	 * that a text spells with an ASCII one and a mark; U+2000 to U+203F
+	 * (E2 80 xx: quotes, dashes) are neither.
+	 */
+	if (i < n && k[i] >= 0x80 && !(k[i] == 0xE2 && i + 1 < n &&
+	    k[i + 1] == 0x80))
+		return 0;
+	return i;
 }
 
 /* A word's raw hash (nt_word_hash()), mixed so that every bit counts. */
@@ -297,14 +304,17 @@ word_hash(const unsigned char *w, size_t n)
 
 /*
  * The first-word filter is a blocked Bloom filter of 512-bit blocks (a
- * cache line), the block picked by the first word's hash, so that every
- * question about one word reads one line.  A key puts two items into its
- * word's block: the word alone (ANY), and the word with the key's next two
- * bytes, where a key that ends early has NT_FW_END in their place: "St.
- * Louis" puts (St, '.', ' '), "Kyiv" (Kyiv, END, END).  A text word is
- * first asked for ANY, which most words fail; one that passes is asked for
- * the three items its next two bytes allow, so that "The" before "cat"
- * does not walk because some name is "New York".
+ * cache line).  A key puts two items into it: the word alone (ANY), and the
+ * word with the key's next two bytes, where a key that ends early has
+ * NT_FW_END in their place: "St. Louis" puts (St, '.', ' '), "Kyiv" (Kyiv,
+ * END, END).  A text word is first asked for ANY, which most words fail;
+ * one that passes is asked for the three items its next two bytes allow,
+ * so that "The" before "cat" does not walk because some name is "The
+ * Hague".  ANY and the items of keys that end early go into the block the
+ * word's hash picks, so that a word's first questions read one line; the
+ * others into the block their own hash picks, so that a word that begins
+ * thousands of names ("San") does not fill its block and let every text
+ * word that shares it through.
  *
  * A key whose first word is followed by a space and a second word (its
  * run of ASCII word bytes) puts in that word whole instead of its next two
@@ -398,7 +408,7 @@ build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 	unsigned char *bloom, *blk;
 	const unsigned char *k;
 	unsigned n1, n2;
-	uint64_t h;
+	uint64_t h, x;
 	size_t i, fw, nb, w2;
 
 	nb = (BITS_PER_KEY * n + BLOCK_BITS - 1) / BLOCK_BITS;
@@ -415,9 +425,13 @@ build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 		blk = bloom + BLOCK_BITS / 8 * bloom_block(h, nb);
 		item_set(blk, item_hash(h, NT_FW_ANY, 0));
 		if ((w2 = second_word(k, fw, key[i].len)) != 0)
-			item_set(blk, item_word(h, nt_word_hash(k + fw + 1, w2)));
-		else
+			x = item_word(h, nt_word_hash(k + fw + 1, w2));
+		else if (n2 == NT_FW_END) {
 			item_set(blk, item_hash(h, n1, n2));
+			continue;
+		} else
+			x = item_hash(h, n1, n2);
+		item_set(bloom + BLOCK_BITS / 8 * bloom_block(x, nb), x);
 	}
 	t->bloom = t->mem[4] = bloom;
 	t->nbloom = (uint32_t)(nb * (BLOCK_BITS / 64));
@@ -433,6 +447,9 @@ nt_trie_first_word(const struct nt_trie *t, const unsigned char *s, size_t n)
 
 	while (fw < n && wordbyte(s[fw]))
 		fw++;
+	if (fw == 0 || (fw < n && s[fw] >= 0x80 && !(s[fw] == 0xE2 &&
+	    fw + 1 < n && s[fw + 1] == 0x80)))
+		return 1;	/* not a first word the filter knows */
 	h = nt_word_hash(s, fw);
 	if (fw < n)
 		n1 = s[fw] == 0 ? NT_FW_END : s[fw];
@@ -511,6 +528,7 @@ nt_trie_first_word_next(const struct nt_trie *t, uint64_t h, unsigned n1,
     unsigned n2, const uint64_t *w2)
 {
 	const unsigned char *blk;
+	uint64_t x;
 
 	if (t->nbloom == 0 || n1 == NT_FW_ANY || !bloom_ok(t))
 		return 1;
@@ -526,9 +544,13 @@ nt_trie_first_word_next(const struct nt_trie *t, uint64_t h, unsigned n1,
 		return 0;
 	if (n2 == NT_FW_ANY)
 		return 1;
-	if (n1 == ' ' && n2 < 0x80 && wordbyte((unsigned char)n2))
-		return w2 == NULL || item_test(blk, item_word(h, *w2));
-	return item_test(blk, item_hash(h, n1, n2));
+	if (n1 == ' ' && n2 < 0x80 && wordbyte((unsigned char)n2)) {
+		if (w2 == NULL)
+			return 1;
+		x = item_word(h, *w2);
+	} else
+		x = item_hash(h, n1, n2);
+	return item_test(bloom_at(t, x), x);
 }
 
 /*

@@ -116,7 +116,8 @@ t_filter_next_bytes(void **state)
 {
 	static const char *const k[] = { "The Hague", "St. Louis", "Co.",
 		"AT&T", "Kyiv", "New York", "San Jos\xc3\xa9",
-		"Rio Grande\xe2\x89\xa0", NULL };
+		"Rio Grande\xe2\x89\xa0", "O'Brien Park", "Winston-Salem",
+		"Rock\xe2\x80\xa0", "Don", NULL };
 
 	(void)state;
 	expect_spans(k, 0, "The Hague, the cat", "0-9:1 The Hague");
@@ -148,6 +149,18 @@ t_filter_next_bytes(void **state)
 	    "0-9:1 the HAGUE;11-20:6 New  York");
 	expect_spans(k, 0, "San Jose\xcc\x81 San Jose, San Jos\xc3\xa9.",
 	    "0-10:7 San Jose\xcc\x81;21-30:7 San Jos\xc3\xa9");
+	/*
+	 * A word followed by a quote, apostrophe or dash from U+2000 to
+	 * U+203F: asked with what that normalises to.
+	 */
+	expect_spans(k, 0, "O\xe2\x80\x99" "Brien Park, O\xe2\x80\x99" "Brian",
+	    "0-14:9 O\xe2\x80\x99" "Brien Park");
+	expect_spans(k, NT_NORM_CASEFOLD, "winston\xe2\x80\x93salem",
+	    "0-15:10 winston\xe2\x80\x93salem");
+	expect_spans(k, 0, "Rock\xe2\x80\xa0 Rock\xe2\x80\x99 Rock\xe2\x80\x9d",
+	    "0-7:11 Rock\xe2\x80\xa0");
+	expect_spans(k, 0, "Don\xe2\x80\x99t Don\xe2\x80\x9cx\xe2\x80\x9d",
+	    "0-3:12 Don;8-11:12 Don");
 	/* '=' and U+0338 make U+2260: the word after is not ASCII. */
 	expect_spans(k, 0, "Rio Grande=\xcc\xb8 Rio Grande= x",
 	    "0-13:8 Rio Grande=\xcc\xb8");
