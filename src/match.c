@@ -56,6 +56,7 @@ struct nt_matcher {
 	unsigned char word[128];	/* ASCII byte is a word character */
 	unsigned char high;	/* some name starts with a byte >= 0x80 */
 	uint64_t nolower;	/* all ones if no name starts with a-z */
+	int wpairs;		/* words, too, go through the pair filter */
 	unsigned char fold[128];
 	unsigned char wfold[256];	/* an ASCII word byte's fold, else 0 */
 	size_t wend;		/* where the word first_word_maybe read ends */
@@ -173,7 +174,7 @@ nt_match_new(const struct nt_match_config *cfg)
 	struct nt_matcher *m = xcalloc(1, sizeof(*m));
 	unsigned char first[256], pairs[8192] = { 0 };
 	size_t i, maxlen = 1, walk;
-	int b;
+	int b, c2, npairs;
 
 	static const int never;
 
@@ -218,8 +219,6 @@ nt_match_new(const struct nt_match_config *cfg)
 		if (m->start[b])
 			m->nolower = 0;
 	for (b = 0; b < 128; b++) {
-		int c2;
-
 		for (c2 = 1; c2 < 128; c2++) {
 			unsigned x = m->fold[b], y = nt_norm_ascii_class[c2] ==
 			    NT_CLASS_SPACE && !(c2 == '\n' &&
@@ -230,6 +229,16 @@ nt_match_new(const struct nt_match_config *cfg)
 				    (unsigned char)(1 << (c2 % 8));
 		}
 	}
+	/*
+	 * The pair filter is worth a look per word where it turns down many
+	 * pairs of lower-case letters, most of what prose is made of; under
+	 * -i with many names it turns down almost none.
+	 */
+	for (b = 'a', npairs = 0; b <= 'z'; b++)
+		for (c2 = 'a'; c2 <= 'z'; c2++)
+			npairs += m->start[b] && (m->rawpairs[(b * 128 + c2) /
+			    8] >> (c2 % 8) & 1);
+	m->wpairs = npairs < 26 * 26 / 2;
 	m->maxrun = maxlen + 1;
 	m->run = xmalloc(m->maxrun);
 	for (b = 0; b < 256; b++) {
@@ -322,17 +331,16 @@ hash_run(const unsigned char *s, size_t n)
 }
 
 /*
- * next_maybe() for a word followed by a space and a second word, whose
- * first byte normalises to n2 and whose raw hash is h2.
+ * next_maybe() for a word followed by a space and a second word whose raw
+ * hash is h2.
  */
 static int
-next_word_maybe(const struct nt_matcher *m, uint64_t h, unsigned n2,
-    uint64_t h2)
+next_word_maybe(const struct nt_matcher *m, uint64_t h, uint64_t h2)
 {
 	size_t i;
 
 	for (i = 0; i < m->cfg.ntries; i++)
-		if (nt_trie_first_word_next(m->cfg.tries[i], h, ' ', n2, &h2))
+		if (nt_trie_first_word_space(m->cfg.tries[i], h, h2))
 			return 1;
 	return 0;
 }
@@ -450,6 +458,10 @@ word_filter(const struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 	while (cand != 0) {
 		q = (unsigned)__builtin_ctzll(cand);
 		cand &= cand - 1;
+		if (!(m->cls[m->buf[p + q]] & C_START)) {
+			drop |= (uint64_t)1 << q;
+			continue;
+		}
 		x = ~w >> q << q;
 		e = x != 0 ? (unsigned)__builtin_ctzll(x) : 64;
 		if (e >= pstop || e - q > 16)
@@ -475,8 +487,8 @@ word_filter(const struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 			if (e < 62 && m->buf[p + e] == ' ' && (w >> (e + 1) & 1) &&
 			    x != 0 && (q = (unsigned)__builtin_ctzll(x)) < pstop &&
 			    q - e - 1 <= 16) {
-				if (next_word_maybe(m, hs[i], m->fold[m->buf[p + e +
-				    1]], hash_run(m->buf + p + e + 1, q - e - 1))) {
+				if (next_word_maybe(m, hs[i],
+				    hash_run(m->buf + p + e + 1, q - e - 1))) {
 					*walk |= (uint64_t)1 << at[i];
 					continue;
 				}
@@ -684,7 +696,7 @@ process(struct nt_matcher *m, int eof)
 		 * at once.
 		 */
 		for (;;) {
-			uint64_t w, h, a, lo;
+			uint64_t w, h, a, lo, wa;
 			unsigned q, q0;
 
 			if (p >= pbase && p < pbase + pstop) {
@@ -705,6 +717,9 @@ process(struct nt_matcher *m, int eof)
 			a = ~(w << 1 | (uint64_t)prev) & ~(lo & m->nolower);
 			if (pstop < 64)
 				a &= ((uint64_t)1 << pstop) - 1;
+			/* Where the pair filter passes most words, skip it. */
+			wa = m->wpairs ? 0 : a & w;
+			a &= ~wa;
 			pmask = 0;
 			while (a != 0) {
 				unsigned x, y;
@@ -725,9 +740,9 @@ process(struct nt_matcher *m, int eof)
 				    8] >> (y % 8)) & 1) << q;
 			}
 			pwalk = 0;
-			if ((pmask & w) != 0)
-				pmask &= ~word_filter(m, p, pmask & w, w, pstop,
-				    &pwalk);
+			if (((pmask & w) | wa) != 0)
+				pmask = (pmask | wa) & ~word_filter(m, p,
+				    (pmask & w) | wa, w, pstop, &pwalk);
 			pbase = p;
 			pw = w;
 			if (pstop == 0)

@@ -427,7 +427,12 @@ build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 		if ((w2 = second_word(k, fw, key[i].len)) != 0)
 			x = item_word(h, nt_word_hash(k + fw + 1, w2));
 		else if (n2 == NT_FW_END) {
-			item_set(blk, item_hash(h, n1, n2));
+			/*
+			 * A key that ends in a space (normalised names do not)
+			 * counts as ending with its word, so that a word before
+			 * a space need not be asked about (' ', END).
+			 */
+			item_set(blk, item_hash(h, n1 == ' ' ? NT_FW_END : n1, n2));
 			continue;
 		} else
 			x = item_hash(h, n1, n2);
@@ -538,7 +543,7 @@ nt_trie_first_word_next(const struct nt_trie *t, uint64_t h, unsigned n1,
 		return 1;
 	if (n1 == NT_FW_END)
 		return 0;
-	if (item_test(blk, item_hash(h, n1, NT_FW_END)))
+	if (n1 != ' ' && item_test(blk, item_hash(h, n1, NT_FW_END)))
 		return 1;
 	if (n2 == NT_FW_END)
 		return 0;
@@ -550,6 +555,20 @@ nt_trie_first_word_next(const struct nt_trie *t, uint64_t h, unsigned n1,
 		x = item_word(h, *w2);
 	} else
 		x = item_hash(h, n1, n2);
+	return item_test(bloom_at(t, x), x);
+}
+
+int
+nt_trie_first_word_space(const struct nt_trie *t, uint64_t h, uint64_t h2)
+{
+	uint64_t x;
+
+	if (t->nbloom == 0 || !bloom_ok(t))
+		return 1;
+	h = hash_end(h);
+	if (item_test(bloom_at(t, h), item_hash(h, NT_FW_END, NT_FW_END)))
+		return 1;
+	x = item_word(h, h2);
 	return item_test(bloom_at(t, x), x);
 }
 

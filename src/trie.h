@@ -154,6 +154,13 @@ uint64_t nt_trie_first_words(const struct nt_trie *t, const uint64_t *h,
 	    size_t n);
 
 /*
+ * nt_trie_first_word_next(t, h, ' ', b, &h2) for a word byte b: the
+ * common case, a word followed by a space and a second word, in short.
+ */
+int	nt_trie_first_word_space(const struct nt_trie *t, uint64_t h,
+	    uint64_t h2);
+
+/*
  * The prepared trie as a flat, position-independent image: its size in
  * bytes, and a copy of it written to dst (4-byte aligned, that many bytes).
  */

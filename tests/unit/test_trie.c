@@ -185,7 +185,7 @@ static void
 t_filter_next_bytes(void **state)
 {
 	static const char *const keys[] = { "Kyiv", "New York", "New Delhi",
-		"St. Louis", "Co.", "AT&T", "San Jos\xc3\xa9", NULL };
+		"St. Louis", "Co.", "AT&T", "San Jos\xc3\xa9", "Lone ", NULL };
 	struct nt_trie *t = build(keys);
 
 	(void)state;
@@ -220,6 +220,21 @@ t_filter_next_bytes(void **state)
 	assert_true(FW(t, "San Jos\xc3\xa9,"));
 	assert_true(FW(t, "San Jos"));
 	assert_false(FW(t, "San Luis,"));
+	/* A key that ends in a space counts as one that ends with its word. */
+	assert_true(FW(t, "Lone x"));
+	assert_true(FW(t, "Lone,"));
+	/* The short form for a space and a second word says the same. */
+#define SPACE(w, w2)	nt_trie_first_word_space(t, \
+	    nt_word_hash((const unsigned char *)(w), strlen(w)), \
+	    nt_word_hash((const unsigned char *)(w2), strlen(w2)))
+	assert_true(SPACE("New", "York"));
+	assert_true(SPACE("NEW", "delhi"));
+	assert_true(SPACE("Kyiv", "x"));
+	assert_true(SPACE("Lone", "x"));
+	assert_false(SPACE("New", "Quay"));
+	assert_false(SPACE("St", "Louis"));
+	assert_false(SPACE("San", "Luis"));
+#undef SPACE
 	nt_trie_free(t);
 }
 
