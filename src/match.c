@@ -483,9 +483,9 @@ word_filter(const struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 			 * from the masks: the word's end is known, and a space
 			 * before a word byte normalises to itself.
 			 */
-			x = ~w >> (e + 1) << (e + 1);
 			if (e < 62 && m->buf[p + e] == ' ' && (w >> (e + 1) & 1) &&
-			    x != 0 && (q = (unsigned)__builtin_ctzll(x)) < pstop &&
+			    (x = ~w >> (e + 1) << (e + 1)) != 0 &&
+			    (q = (unsigned)__builtin_ctzll(x)) < pstop &&
 			    q - e - 1 <= 16) {
 				if (next_word_maybe(m, hs[i],
 				    hash_run(m->buf + p + e + 1, q - e - 1))) {
