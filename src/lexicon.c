@@ -47,7 +47,7 @@
 #include "verify.h"
 
 #define MAGIC		"NERTAGIX"
-#define VERSION		6
+#define VERSION		7
 #define BYTE_ORDER_MARK	0x01020304u
 
 #define NSECT		6

@@ -397,6 +397,38 @@ item_set(unsigned char *blk, uint64_t x)
 }
 
 /*
+ * The ANY item is asked of nearly every word of a text, so its three bits
+ * lie in one 64-bit word of the block, picked by the item too: one load
+ * and one compare.  (The word is in the machine's byte order, which the
+ * index file records.)
+ */
+static inline uint64_t
+any_mask(uint64_t x)
+{
+	return (uint64_t)1 << (x >> 40 & 63) | (uint64_t)1 << (x >> 46 & 63) |
+	    (uint64_t)1 << (x >> 52 & 63);
+}
+
+static inline int
+any_test(const unsigned char *blk, uint64_t x)
+{
+	uint64_t w, m = any_mask(x);
+
+	memcpy(&w, blk + 8 * (x >> 37 & 7), sizeof(w));
+	return (w & m) == m;
+}
+
+static void
+any_set(unsigned char *blk, uint64_t x)
+{
+	uint64_t w;
+
+	memcpy(&w, blk + 8 * (x >> 37 & 7), sizeof(w));
+	w |= any_mask(x);
+	memcpy(blk + 8 * (x >> 37 & 7), &w, sizeof(w));
+}
+
+/*
  * Build the first-word filter over the keys: BITS_PER_KEY bits a key, two
  * bytes of the 64 a name may take, for about one false "maybe" in thirty
  * words.  Sized by keys rather than distinct first words, so that the keys
@@ -423,7 +455,7 @@ build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 		n2 = fw + 1 < key[i].len ? k[fw + 1] : NT_FW_END;
 		h = word_hash(k, fw);
 		blk = bloom + BLOCK_BITS / 8 * bloom_block(h, nb);
-		item_set(blk, item_hash(h, NT_FW_ANY, 0));
+		any_set(blk, h);
 		if ((w2 = second_word(k, fw, key[i].len)) != 0)
 			x = item_word(h, nt_word_hash(k + fw + 1, w2));
 		else if (n2 == NT_FW_END) {
@@ -506,7 +538,7 @@ nt_trie_first_word_hash(const struct nt_trie *t, uint64_t h)
 		return 1;
 	h = hash_end(h);
 	blk = bloom_at(t, h);
-	return item_test(blk, item_hash(h, NT_FW_ANY, 0));
+	return any_test(blk, h);
 }
 
 uint64_t
@@ -522,8 +554,7 @@ nt_trie_first_words(const struct nt_trie *t, const uint64_t *h, size_t n)
 	for (k = 0; k < n; k++) {
 		x = hash_end(h[k]);
 		blk = bloom_at(t, x);
-		pass |= (uint64_t)item_test(blk, item_hash(x, NT_FW_ANY, 0)) <<
-		    k;
+		pass |= (uint64_t)any_test(blk, x) << k;
 	}
 	return pass;
 }
