@@ -365,9 +365,11 @@ next_maybe(const struct nt_matcher *m, uint64_t h, size_t r)
 			return 1;
 		if (u == U3_SELF)
 			n1 = 0xE2, n2 = 0x80;
-		else if ((n1 = u) != 0 && r + 3 < m->len)
-			n2 = norm_byte(m, r + 3, &q2);
-		q = r + 3;
+		else {
+			n1 = u;		/* never ' ': no second word follows */
+			if (r + 3 < m->len)
+				n2 = norm_byte(m, r + 3, &q2);
+		}
 	} else {
 		n1 = norm_byte(m, r, &q);
 		if (n1 < 256)

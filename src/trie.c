@@ -339,7 +339,7 @@ bloom_block(uint64_t h, size_t nb)
 static uint64_t
 item_hash(uint64_t h, unsigned n1, unsigned n2)
 {
-	uint64_t c = n1 == NT_FW_ANY ? 0 : 1 + n1 + 257 * (uint64_t)n2;
+	uint64_t c = 1 + n1 + 257 * (uint64_t)n2;
 
 	return h ^ c * 0x9E3779B97F4A7C15u;
 }
