@@ -58,7 +58,6 @@ struct nt_matcher {
 	uint64_t nolower;	/* all ones if no name starts with a-z */
 	int wpairs;		/* words, too, go through the pair filter */
 	unsigned char fold[128];
-	unsigned char wfold[256];	/* an ASCII word byte's fold, else 0 */
 	size_t wend;		/* where the word first_word_maybe read ends */
 	size_t maxrun;		/* longer word runs cannot be in a name */
 	unsigned char *run;	/* a folded word run, maxrun bytes */
@@ -188,7 +187,6 @@ nt_match_new(const struct nt_match_config *cfg)
 		m->fold[b] = (cfg->flags & NT_NORM_CASEFOLD) ?
 		    nt_norm_ascii_fold[b] : (unsigned char)b;
 		m->word[b] = nt_norm_ascii_class[b] == NT_CLASS_WORD;
-		m->wfold[b] = m->word[b] ? m->fold[b] : 0;
 	}
 	for (i = 0; i < m->cfg.ntries; i++) {
 		unsigned char tp[8192];
@@ -366,7 +364,7 @@ next_maybe(const struct nt_matcher *m, uint64_t h, size_t r)
 		if (u == U3_SELF)
 			n1 = 0xE2, n2 = 0x80;
 		else {
-			n1 = u;		/* never ' ': no second word follows */
+			n1 = u;	/* never ' ': no second word follows */
 			if (r + 3 < m->len)
 				n2 = norm_byte(m, r + 3, &q2);
 		}
@@ -383,7 +381,7 @@ next_maybe(const struct nt_matcher *m, uint64_t h, size_t r)
 		lim = q + m->maxrun;
 		if (lim > m->len)
 			lim = m->len;
-		for (r = q; r < lim && m->wfold[buf[r]] != 0; r++)
+		for (r = q; r < lim && (m->cls[buf[r]] & C_WORD); r++)
 			;
 		if (r < lim && buf[r] < 0x80) {
 			h2 = hash_run(buf + q, r - q);
@@ -410,7 +408,7 @@ first_word_maybe(struct nt_matcher *m, size_t p)
 
 	if (lim > m->len)
 		lim = m->len;
-	while (r < lim && m->wfold[buf[r]] != 0)
+	while (r < lim && (m->cls[buf[r]] & C_WORD))
 		r++;
 	m->wend = r;
 	if (r >= m->len)
@@ -485,7 +483,8 @@ word_filter(const struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 			 * from the masks: the word's end is known, and a space
 			 * before a word byte normalises to itself.
 			 */
-			if (e < 62 && m->buf[p + e] == ' ' && (w >> (e + 1) & 1) &&
+			if (e < 62 && m->buf[p + e] == ' ' &&
+			    (w >> (e + 1) & 1) &&
 			    (x = ~w >> (e + 1) << (e + 1)) != 0 &&
 			    (q = (unsigned)__builtin_ctzll(x)) < pstop &&
 			    q - e - 1 <= 16) {

@@ -464,7 +464,8 @@ build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 			 * counts as ending with its word, so that a word before
 			 * a space need not be asked about (' ', END).
 			 */
-			item_set(blk, item_hash(h, n1 == ' ' ? NT_FW_END : n1, n2));
+			item_set(blk, item_hash(h, n1 == ' ' ? NT_FW_END : n1,
+			    n2));
 			continue;
 		} else
 			x = item_hash(h, n1, n2);
@@ -568,6 +569,8 @@ nt_trie_first_word_next(const struct nt_trie *t, uint64_t h, unsigned n1,
 
 	if (t->nbloom == 0 || n1 == NT_FW_ANY || !bloom_ok(t))
 		return 1;
+	if (n1 == ' ' && n2 < 0x80 && wordbyte((unsigned char)n2))
+		return w2 == NULL || nt_trie_first_word_space(t, h, *w2);
 	h = hash_end(h);
 	blk = bloom_at(t, h);
 	if (item_test(blk, item_hash(h, NT_FW_END, NT_FW_END)))
@@ -580,12 +583,7 @@ nt_trie_first_word_next(const struct nt_trie *t, uint64_t h, unsigned n1,
 		return 0;
 	if (n2 == NT_FW_ANY)
 		return 1;
-	if (n1 == ' ' && n2 < 0x80 && wordbyte((unsigned char)n2)) {
-		if (w2 == NULL)
-			return 1;
-		x = item_word(h, *w2);
-	} else
-		x = item_hash(h, n1, n2);
+	x = item_hash(h, n1, n2);
 	return item_test(bloom_at(t, x), x);
 }
 

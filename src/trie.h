@@ -87,10 +87,10 @@ void	nt_trie_first_pairs(const struct nt_trie *t, unsigned char pairs[8192]);
 /*
  * A filter on first words, where a first word is a key's leading run of
  * ASCII letters, digits and '_' that ends the key or is followed by another
- * ASCII byte or a character from U+2000 to U+203F.  nt_trie_first_word() returns 0 if no key can begin where
- * the normalised text s begins, as far as its first word and what follows
- * tell, 1 if one may (a Bloom filter: false positives, no false
- * negatives).  s holds the n bytes of the text that are known, a NUL byte
+ * ASCII byte or a character from U+2000 to U+203F.  nt_trie_first_word()
+ * returns 0 if no key can begin where the normalised text s begins, as far
+ * as its first word and what follows tell, 1 if one may (a Bloom filter:
+ * false positives, no false negatives).  s holds the n bytes of the text that are known, a NUL byte
  * standing for a barrier (where the text can hold no more of a name).
  *
  * What follows the word is told to the filter as n1 and n2, the next two
