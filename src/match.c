@@ -90,7 +90,23 @@ struct nt_matcher {
 	 * (apostrophes, dashes), else 0.
 	 */
 	unsigned char u3n[64];
+	/*
+	 * The first two bytes that U+0080 to U+027F (then U+2000 to U+203F)
+	 * normalise to when an ASCII byte follows, the second 0 if there is
+	 * one only; both 0 if not known (white space, which joins runs, or
+	 * nothing).  They let the first-word filter be asked about what
+	 * follows a word when it is not ASCII: high_norm().
+	 */
+	unsigned char hn[0x200 + 64][2];
+	/*
+	 * The tries' first-word filters, got at the first word asked
+	 * (nwf -1 before): nwf 0 if a trie has none, and then every word
+	 * may begin a name.
+	 */
+	struct nt_word_filter wf[MAXLAYERS];
+	int nwf;
 	unsigned char any[256];	/* some name's normalised form starts so */
+	unsigned char pairs[8192];	/* and so, by two bytes: a * 256 + b */
 	int u_ready;		/* u2 and u3 filled (at the first need) */
 };
 
@@ -103,16 +119,18 @@ struct nt_matcher {
 #define C_WORD	1
 #define C_START	2	/* bit 1: the block scan shifts it down */
 #define C_SLOW	4
+#define C_SPACE	8	/* alone before a word byte, normalises to ' ' */
 
 /*
  * The u2/u3 entry of code point cp on its own: 0 (not known, take the
  * slow path) for white space, which joins runs, and for what does not
- * normalise on its own.
+ * normalise on its own.  Its hn entry goes to e.
  */
 static unsigned char
-known(int32_t cp, unsigned flags, const unsigned char any[256])
+known(int32_t cp, unsigned flags, const unsigned char any[256],
+    unsigned char e[2])
 {
-	unsigned char utf[4], *norm, e;
+	unsigned char utf[4], *norm, u;
 	size_t n, k;
 	int cls = nt_norm_class(cp);
 
@@ -130,10 +148,14 @@ known(int32_t cp, unsigned flags, const unsigned char any[256])
 	}
 	if ((norm = nt_norm_string(utf, n, flags, &k)) == NULL)
 		return 0;
-	e = U_KNOWN | (cls == NT_CLASS_WORD ? U_WORD : 0) |
+	u = U_KNOWN | (cls == NT_CLASS_WORD ? U_WORD : 0) |
 	    (k > 0 && any[norm[0]] ? U_START : 0);
+	if (k > 0) {
+		e[0] = norm[0];
+		e[1] = k > 1 ? norm[1] : 0;
+	}
 	free(norm);
-	return k > 0 ? e : 0;
+	return k > 0 ? u : 0;
 }
 
 /*
@@ -146,13 +168,15 @@ fill_known(struct nt_matcher *m)
 	int32_t cp;
 
 	for (cp = 0x80; cp < 0x280; cp++)
-		m->u2[cp - 0x80] = known(cp, m->cfg.flags, m->any);
+		m->u2[cp - 0x80] = known(cp, m->cfg.flags, m->any,
+		    m->hn[cp - 0x80]);
 	for (cp = 0; cp < 64; cp++) {
 		unsigned char utf[3] = { 0xE2, 0x80, (unsigned char)(0x80 + cp) },
 		    *norm;
 		size_t k;
 
-		m->u3[cp] = known(0x2000 + cp, m->cfg.flags, m->any);
+		m->u3[cp] = known(0x2000 + cp, m->cfg.flags, m->any,
+		    m->hn[0x200 + cp]);
 		m->u3n[cp] = 0;
 		if (nt_norm_class(0x2000 + cp) == NT_CLASS_SPACE ||
 		    (norm = nt_norm_string(utf, 3, m->cfg.flags, &k)) == NULL)
@@ -171,7 +195,7 @@ struct nt_matcher *
 nt_match_new(const struct nt_match_config *cfg)
 {
 	struct nt_matcher *m = xcalloc(1, sizeof(*m));
-	unsigned char first[256], pairs[8192] = { 0 };
+	unsigned char first[256], *pairs = m->pairs;
 	size_t i, maxlen = 1, walk;
 	int b, c2, npairs;
 
@@ -244,23 +268,51 @@ nt_match_new(const struct nt_match_config *cfg)
 			m->cls[b] = C_SLOW;
 		else
 			m->cls[b] = (unsigned char)((m->word[b] ? C_WORD : 0) |
-			    (m->start[b] ? C_START : 0));
+			    (m->start[b] ? C_START : 0) |
+			    (nt_norm_ascii_class[b] == NT_CLASS_SPACE &&
+			    !(b == '\n' && (cfg->flags & NT_NORM_LINES)) ?
+			    C_SPACE : 0));
 	}
 	walk = maxlen * SRC_PER_BYTE + 64;
 	m->cap = walk + m->cfg.block;
 	/* The sentinel, and room for word_filter()'s reads past the end. */
 	m->buf = xcalloc(m->cap + 1 + 16, 1);
 	m->prev_word = 0;
+	m->nwf = -1;
 	return m;
+}
+
+/*
+ * The hn entry of the character >= 0x80 at q, if the tables know it and
+ * an ASCII byte follows it (no mark can change it); NULL if not.
+ */
+static const unsigned char *
+high_norm(const struct nt_matcher *m, size_t q)
+{
+	const unsigned char *buf = m->buf, *e;
+	unsigned c = buf[q];
+
+	if (!m->u_ready)
+		return NULL;
+	if (c >= 0xC2 && c < 0xCA && q + 2 < m->len &&
+	    (buf[q + 1] & 0xC0) == 0x80 && buf[q + 2] < 0x80)
+		e = m->hn[((c & 0x1F) << 6 | (buf[q + 1] & 0x3F)) - 0x80];
+	else if (c == 0xE2 && q + 3 < m->len && buf[q + 1] == 0x80 &&
+	    (buf[q + 2] & 0xC0) == 0x80 && buf[q + 3] < 0x80)
+		e = m->hn[0x200 + (buf[q + 2] & 0x3F)];
+	else
+		return NULL;
+	return e[0] != 0 ? e : NULL;
 }
 
 /*
  * The normalised byte that the text at q begins with, when the ASCII fast
  * path can tell it: the byte, folded; ' ' for a run of ASCII white space;
  * NT_FW_END for a barrier (NUL, or a line feed under NT_NORM_LINES).
- * NT_FW_ANY when only the slow path can tell (a byte >= 0x80 here or
- * next, which may be a mark that joins this one, or the window's end).
- * *next is where the text after it begins.  Mirrors walk()'s steps.
+ * NT_FW_ANY when only the slow path can tell (a byte >= 0x80 here, a
+ * run of white space that one may extend, or the window's end).  *next is
+ * where the text after it begins, which may be a mark on it.  Mirrors
+ * walk()'s steps.
  */
 static unsigned
 norm_byte(const struct nt_matcher *m, size_t q, size_t *next)
@@ -282,15 +334,57 @@ norm_byte(const struct nt_matcher *m, size_t q, size_t *next)
 		    nt_norm_ascii_class[buf[r]] == NT_CLASS_SPACE &&
 		    !(buf[r] == '\n' && (m->cfg.flags & NT_NORM_LINES)))
 			;
-		if (r >= m->len || buf[r] <= 0x20 || buf[r] >= 0x80)
+		/*
+		 * A character >= 0x80 after the run may be white space that
+		 * joins it, or a mark on its last byte, unless the tables
+		 * know it (they know no such character).
+		 */
+		if (r >= m->len || buf[r] <= 0x20 ||
+		    (buf[r] >= 0x80 && high_norm(m, r) == NULL))
 			return NT_FW_ANY;
 		*next = r;
 		return ' ';
 	}
-	if (c < 0x20 || buf[q + 1] >= 0x80)
+	/*
+	 * Marks after an ASCII character follow its fold in normal form
+	 * (NFD composes nothing), so only the byte after it is in doubt.
+	 */
+	if (c < 0x20)
 		return NT_FW_ANY;
 	*next = q + 1;
 	return m->fold[c];
+}
+
+/*
+ * norm_byte() for the last byte the filter is told (n2), which may be the
+ * first of a character >= 0x80.
+ */
+static unsigned
+norm_last(const struct nt_matcher *m, size_t q)
+{
+	const unsigned char *e;
+	size_t next;
+
+	if (q < m->len && m->buf[q] >= 0x80)
+		return (e = high_norm(m, q)) != NULL ? e[0] : NT_FW_ANY;
+	return norm_byte(m, q, &next);
+}
+
+/*
+ * Whether the byte at r (< m->len) ends a run of ASCII word bytes in the
+ * normalised text as it does in the source: an ASCII byte, or a character
+ * that normalises, whatever follows it, to something that does not begin
+ * with an ASCII word byte.
+ */
+static int
+ends_word(const struct nt_matcher *m, size_t r)
+{
+	const unsigned char *e;
+
+	if (m->buf[r] < 0x80)
+		return 1;
+	return (e = high_norm(m, r)) != NULL &&
+	    (e[0] >= 0x80 || !m->word[e[0]]);
 }
 
 /* Eight bytes at p as a little-endian number, as nt_word_hash() packs them. */
@@ -306,6 +400,27 @@ load_le64(const unsigned char *p)
 	return x;
 }
 
+/* The bytes of a run of n <= 16 that hash_run() keeps, in its two loads. */
+static const uint64_t run_mask[17][2] = {
+	{ 0, 0 },
+	{ 0xFF, 0 },
+	{ 0xFFFF, 0 },
+	{ 0xFFFFFF, 0 },
+	{ 0xFFFFFFFF, 0 },
+	{ 0xFFFFFFFFFF, 0 },
+	{ 0xFFFFFFFFFFFF, 0 },
+	{ 0xFFFFFFFFFFFFFF, 0 },
+	{ ~(uint64_t)0, 0 },
+	{ ~(uint64_t)0, 0xFF },
+	{ ~(uint64_t)0, 0xFFFF },
+	{ ~(uint64_t)0, 0xFFFFFF },
+	{ ~(uint64_t)0, 0xFFFFFFFF },
+	{ ~(uint64_t)0, 0xFFFFFFFFFF },
+	{ ~(uint64_t)0, 0xFFFFFFFFFFFF },
+	{ ~(uint64_t)0, 0xFFFFFFFFFFFFFF },
+	{ ~(uint64_t)0, ~(uint64_t)0 },
+};
+
 /*
  * nt_word_hash() of the n word bytes at s, which has 16 bytes that may be
  * read (the window has room past its end: nt_match_new()).  Words of up
@@ -319,28 +434,11 @@ hash_run(const unsigned char *s, size_t n)
 	if (n > 16)
 		return nt_word_hash(s, n);
 	/* No branch on the length: short and long words mix. */
-	lo = (load_le64(s) | NT_WORD_CASE) &
-	    (~(uint64_t)0 >> (n >= 8 ? 0 : 64 - 8 * n));
-	hi = (load_le64(s + 8) | NT_WORD_CASE) &
-	    (n > 8 ? ~(uint64_t)0 >> (128 - 8 * n) : 0);
+	lo = (load_le64(s) | NT_WORD_CASE) & run_mask[n][0];
+	hi = (load_le64(s + 8) | NT_WORD_CASE) & run_mask[n][1];
 	h1 = nt_word_hash_chunk(NT_WORD_HASH_INIT, lo);
 	h2 = nt_word_hash_chunk(h1, hi);
 	return n > 8 ? h2 : h1;
-}
-
-/*
- * next_maybe() for a word followed by a space and a second word whose raw
- * hash is h2.
- */
-static int
-next_word_maybe(const struct nt_matcher *m, uint64_t h, uint64_t h2)
-{
-	size_t i;
-
-	for (i = 0; i < m->cfg.ntries; i++)
-		if (nt_trie_first_word_space(m->cfg.tries[i], h, h2))
-			return 1;
-	return 0;
 }
 
 /*
@@ -352,7 +450,7 @@ static int
 next_maybe(const struct nt_matcher *m, uint64_t h, size_t r)
 {
 	const unsigned char *buf = m->buf;
-	size_t q = 0, q2, lim, i;
+	size_t q = 0, lim, i;
 	uint64_t h2;
 	const uint64_t *w2 = NULL;
 	unsigned n1, n2 = NT_FW_ANY, u;
@@ -366,12 +464,12 @@ next_maybe(const struct nt_matcher *m, uint64_t h, size_t r)
 		else {
 			n1 = u;	/* never ' ': no second word follows */
 			if (r + 3 < m->len)
-				n2 = norm_byte(m, r + 3, &q2);
+				n2 = norm_last(m, r + 3);
 		}
 	} else {
 		n1 = norm_byte(m, r, &q);
 		if (n1 < 256)
-			n2 = norm_byte(m, q, &q2);
+			n2 = norm_last(m, q);
 	}
 	if (n1 == ' ' && n2 < 0x80 && m->word[n2]) {
 		/*
@@ -383,7 +481,7 @@ next_maybe(const struct nt_matcher *m, uint64_t h, size_t r)
 			lim = m->len;
 		for (r = q; r < lim && (m->cls[buf[r]] & C_WORD); r++)
 			;
-		if (r < lim && buf[r] < 0x80) {
+		if (r < lim && ends_word(m, r)) {
 			h2 = hash_run(buf + q, r - q);
 			w2 = &h2;
 		}
@@ -437,6 +535,57 @@ first_word_maybe(struct nt_matcher *m, size_t p)
 }
 
 /*
+ * The first loop of word_filter(): every word of the block is asked here,
+ * so the loop has no call and no branch on the answer (a word's slot is
+ * written whether or not it passes), and the common case of one filter
+ * (nwf 1, a constant after inlining) has no inner loop.  The words' hash,
+ * start and end go to hs, at and end; bit k of the result is set if word
+ * k passed.  *asked gets the starts asked.
+ */
+static inline __attribute__((always_inline)) uint64_t
+ask_words(const struct nt_matcher *m, const struct nt_word_filter *wf,
+    int nwf, size_t p, uint64_t cand, uint64_t w, unsigned pstop,
+    uint64_t *restrict hs, unsigned char *restrict at,
+    unsigned char *restrict end, uint64_t *asked)
+{
+	const unsigned char *b = m->buf + p;
+	uint64_t x, h, skip = 0, all = cand, pass = 0;
+	unsigned q, e, n = 0, ok;
+	int j;
+
+	/*
+	 * A word whose first byte begins no name is asked too: the filter
+	 * turns it down all but always, and word_filter() drops those that
+	 * pass.  A test here would cost every word.
+	 */
+	while (cand != 0) {
+		q = (unsigned)__builtin_ctzll(cand);
+		x = ~w & -(cand & -cand);	/* bits from q up */
+		cand &= cand - 1;
+		e = x != 0 ? (unsigned)__builtin_ctzll(x) : 64;
+		if ((e >= pstop) | (e - q > 16)) {
+			skip |= (uint64_t)1 << q;
+			continue;
+		}
+		h = hash_run(b + q, e - q);
+		ok = nwf == 0;
+		for (j = 0; j < nwf; j++)
+			ok |= (unsigned)nt_word_filter_any(&wf[j], h);
+		/*
+		 * The slot is the word's count, not the count of words that
+		 * passed: that would make each store wait for the load
+		 * before it.
+		 */
+		hs[n] = h;
+		end[n] = (unsigned char)e;
+		at[n] = (unsigned char)q;
+		pass |= (uint64_t)ok << n++;
+	}
+	*asked = all & ~skip;
+	return pass;
+}
+
+/*
  * first_word_maybe() for the starts in cand (word starts in the 64 bytes
  * at p, whose word mask is w and whose first slow byte is at pstop), all
  * at once, without leaving the block scan: the filters are asked about
@@ -446,61 +595,96 @@ first_word_maybe(struct nt_matcher *m, size_t p)
  * bytes is in neither: first_word_maybe() decides it.
  */
 static uint64_t
-word_filter(const struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
+word_filter(struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
     unsigned pstop, uint64_t *walk)
 {
-	uint64_t hs[64], pass = 0, drop = 0, all, x;
-	unsigned char at[64], end[64];
-	unsigned q, e, n = 0;
+	uint64_t hs[64], h1[64], h2[64], pass, asked, all;
+	unsigned char at[64], end[64], who[64];
+	const unsigned char *s, *r, *lim = m->buf + m->len;
+	unsigned k = 0, e, q;
+	uint64_t x;
 	size_t i;
 
-	*walk = 0;
-	while (cand != 0) {
-		q = (unsigned)__builtin_ctzll(cand);
-		cand &= cand - 1;
-		if (!(m->cls[m->buf[p + q]] & C_START)) {
-			drop |= (uint64_t)1 << q;
-			continue;
-		}
-		x = ~w >> q << q;
-		e = x != 0 ? (unsigned)__builtin_ctzll(x) : 64;
-		if (e >= pstop || e - q > 16)
-			continue;
-		hs[n] = hash_run(m->buf + p + q, e - q);
-		end[n] = (unsigned char)e;
-		at[n++] = (unsigned char)q;
+	if (m->nwf < 0) {
+		for (i = 0; i < m->cfg.ntries; i++)
+			if (!nt_trie_word_filter(m->cfg.tries[i], &m->wf[i]))
+				break;
+		m->nwf = i < m->cfg.ntries ? 0 : (int)m->cfg.ntries;
 	}
-	if (n == 0)
-		return 0;
-	all = ~(uint64_t)0 >> (64 - n);
-	for (i = 0; i < m->cfg.ntries && (pass & all) != all; i++)
-		pass |= nt_trie_first_words(m->cfg.tries[i], hs, n);
-	for (i = 0; i < n; i++) {
-		if (pass >> i & 1) {
-			e = end[i];
+	*walk = 0;
+	if (m->nwf == 1)
+		pass = ask_words(m, &m->wf[0], 1, p, cand, w, pstop, hs, at, end,
+		    &asked);
+	else
+		pass = ask_words(m, m->wf, m->nwf, p, cand, w, pstop, hs, at, end,
+		    &asked);
+	/* Only the words that pass go on. */
+	for (; pass != 0; pass &= pass - 1) {
+		i = (size_t)__builtin_ctzll(pass);
+		if (!(m->cls[m->buf[p + at[i]]] & C_START))
+			continue;
+		s = m->buf + p + end[i];
+		/*
+		 * The common case, a white-space byte (which alone before a
+		 * word byte normalises to ' ') and a second word of ASCII
+		 * that ends as it does in normalised form.  Those are asked
+		 * all at once.
+		 */
+		e = end[i];
+		if ((m->cls[s[0]] & C_SPACE) && (m->cls[s[1]] & C_WORD)) {
 			/*
-			 * The common case, a space and a word in the block,
-			 * from the masks: the word's end is known, and a space
-			 * before a word byte normalises to itself.
+			 * The second word's end from the masks if it is in
+			 * the block (a byte loop's exit is mispredicted at
+			 * nearly every word), else a byte at a time, the
+			 * sentinel at the window's end stopping the loop.
 			 */
-			if (e < 62 && m->buf[p + e] == ' ' &&
-			    (w >> (e + 1) & 1) &&
-			    (x = ~w >> (e + 1) << (e + 1)) != 0 &&
-			    (q = (unsigned)__builtin_ctzll(x)) < pstop &&
-			    q - e - 1 <= 16) {
-				if (next_word_maybe(m, hs[i],
-				    hash_run(m->buf + p + e + 1, q - e - 1))) {
-					*walk |= (uint64_t)1 << at[i];
-					continue;
-				}
-			} else if (next_maybe(m, hs[i], p + e)) {
-				*walk |= (uint64_t)1 << at[i];
+			if (e < 62 && (x = ~w >> (e + 1) << (e + 1)) != 0 &&
+			    (q = (unsigned)__builtin_ctzll(x)) < pstop)
+				r = m->buf + p + q;
+			else {
+				for (r = s + 2; m->cls[*r] & C_WORD; r++)
+					;
+				if (r >= lim ||
+				    !ends_word(m, (size_t)(r - m->buf)))
+					r = s + 18;
+			}
+			if (r - s <= 17) {
+				h1[k] = hs[i];
+				h2[k] = hash_run(s + 1, (size_t)(r - s - 1));
+				who[k++] = at[i];
 				continue;
 			}
 		}
-		drop |= (uint64_t)1 << at[i];
+		if (next_maybe(m, hs[i], p + end[i]))
+			*walk |= (uint64_t)1 << at[i];
 	}
-	return drop;
+	if (k > 0) {
+		all = ~(uint64_t)0 >> (64 - k);
+		for (i = 0, pass = 0; i < m->cfg.ntries && (pass & all) != all;
+		    i++)
+			pass |= nt_trie_first_word_spaces(m->cfg.tries[i], h1,
+			    h2, k);
+		for (pass &= all; pass != 0; pass &= pass - 1)
+			*walk |= (uint64_t)1 << who[__builtin_ctzll(pass)];
+	}
+	return asked & ~*walk;
+}
+
+/*
+ * Whether a name may begin with the normalised bytes e (an hn entry)
+ * followed by the ASCII byte c2, as far as its first two bytes tell.
+ */
+static int
+pair_maybe(const struct nt_matcher *m, const unsigned char e[2], unsigned c2)
+{
+	unsigned y = e[1];
+
+	if (y == 0) {
+		if (c2 == 0)
+			return 1;	/* a barrier: left to the walk */
+		y = (m->cls[c2] & C_SPACE) ? ' ' : m->fold[c2];
+	}
+	return m->pairs[e[0] * 32 + y / 8] >> (y % 8) & 1;
 }
 
 /* Pass on the text before p. */
@@ -769,24 +953,33 @@ process(struct nt_matcher *m, int eof)
 		}
 		if (c >= 0x80) {
 			unsigned char u = 0;
+			unsigned x = 0;
 
 			if (!m->u_ready)
 				fill_known(m);
 			/* Common letters and punctuation without utf8proc. */
 			if (c >= 0xC2 && c < 0xCA && p + 2 < len &&
 			    (buf[p + 1] & 0xC0) == 0x80 && buf[p + 2] < 0x80) {
-				u = m->u2[((c & 0x1F) << 6 | (buf[p + 1] & 0x3F)) -
-				    0x80];
+				x = ((c & 0x1Fu) << 6 | (buf[p + 1] & 0x3Fu)) -
+				    0x80;
+				u = m->u2[x];
 				clen = 2;
 			} else if (c == 0xE2 && buf[p + 1] == 0x80 &&
 			    p + 3 < len && (buf[p + 2] & 0xC0) == 0x80 &&
 			    buf[p + 3] < 0x80) {
+				x = 0x200 + (buf[p + 2] & 0x3Fu);
 				u = m->u3[buf[p + 2] & 0x3F];
 				clen = 3;
 			}
 			if (u != 0) {
 				k = u & U_WORD ? NT_CLASS_WORD : NT_CLASS_OTHER;
-				if (prev || !(u & U_START)) {
+				/*
+				 * The pair filter, too: an opening quote that
+				 * normalises to an apostrophe may begin a
+				 * name, but seldom before a space.
+				 */
+				if (prev || !(u & U_START) ||
+				    !pair_maybe(m, m->hn[x], buf[p + clen])) {
 					prev = k == NT_CLASS_WORD;
 					p += clen;
 					continue;

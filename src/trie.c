@@ -66,6 +66,8 @@ struct nt_trie {
 	uint32_t maxlen;		/* the longest key */
 	const unsigned char *bloom;	/* first-word filter, nbloom words */
 	uint32_t nbloom;		/* 64-bit words, or 0 for no filter */
+	const unsigned char *anyw;	/* its ANY words, nany, after it */
+	uint32_t nany;
 	uint32_t root[256];		/* root's child per byte, 0 if none */
 	struct nt_guard *guard;		/* checks a mapped image, or NULL */
 	/*
@@ -84,7 +86,7 @@ struct nt_trie {
 	int prepared;
 };
 
-#define HDR_WORDS	7
+#define HDR_WORDS	8
 
 struct nt_trie *
 nt_trie_new(void)
@@ -286,20 +288,10 @@ first_word(const unsigned char *k, size_t n)
 	return i;
 }
 
-/* A word's raw hash (nt_word_hash()), mixed so that every bit counts. */
-static uint64_t
-hash_end(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xFF51AFD7ED558CCDu;
-	h ^= h >> 33;
-	return h;
-}
-
 static uint64_t
 word_hash(const unsigned char *w, size_t n)
 {
-	return hash_end(nt_word_hash(w, n));
+	return nt_word_mix(nt_word_hash(w, n));
 }
 
 /*
@@ -310,11 +302,11 @@ word_hash(const unsigned char *w, size_t n)
  * END, END).  A text word is first asked for ANY, which most words fail;
  * one that passes is asked for the three items its next two bytes allow,
  * so that "The" before "cat" does not walk because some name is "The
- * Hague".  ANY and the items of keys that end early go into the block the
- * word's hash picks, so that a word's first questions read one line; the
- * others into the block their own hash picks, so that a word that begins
- * thousands of names ("San") does not fill its block and let every text
- * word that shares it through.
+ * Hague".  ANY has an array of its own (nt_word_filter_any()); the items
+ * of keys that end early go into the block the word's hash picks, so that
+ * a word's next questions read one line; the others into the block their
+ * own hash picks, so that a word that begins thousands of names ("San")
+ * does not fill its block and let every text word that shares it through.
  *
  * A key whose first word is followed by a space and a second word (its
  * run of ASCII word bytes) puts in that word whole instead of its next two
@@ -327,13 +319,7 @@ word_hash(const unsigned char *w, size_t n)
  */
 #define BLOCK_BITS	512
 #define BITS_PER_KEY	16
-
-/* The block a word's mixed hash picks, of nb: a multiply, not a modulo. */
-static size_t
-bloom_block(uint64_t h, size_t nb)
-{
-	return (size_t)(((h & 0xFFFFFFFFu) * (uint64_t)nb) >> 32);
-}
+#define ANY_BITS	12
 
 /* An item's hash: the word's mixed hash and the code of what follows. */
 static uint64_t
@@ -348,7 +334,7 @@ item_hash(uint64_t h, unsigned n1, unsigned n2)
 static uint64_t
 item_word(uint64_t h, uint64_t h2)
 {
-	return h ^ hash_end(h2 ^ 0x5851F42D4C957F2Du);
+	return h ^ nt_word_mix(h2 ^ 0x5851F42D4C957F2Du);
 }
 
 /*
@@ -367,86 +353,80 @@ second_word(const unsigned char *k, size_t fw, size_t n)
 	return j - fw - 1;
 }
 
-/* Bit i (0, 1 or 2) of the three that item x sets in its block. */
-static inline unsigned
-item_bit(uint64_t x, int i)
+/*
+ * An item's four bits lie in one 64-bit word of its block, picked by the
+ * item too (x's low 32 bits pick the block): one load and one compare.
+ */
+static inline uint64_t
+item_mask(uint64_t x)
 {
-	return (unsigned)(x >> (37 + 9 * i)) & 511;
+	return (uint64_t)1 << (x >> 35 & 63) | (uint64_t)1 << (x >> 41 & 63) |
+	    (uint64_t)1 << (x >> 47 & 63) | (uint64_t)1 << (x >> 53 & 63);
 }
 
-/* Whether the three bits of item x are set in blk; or sets them. */
+/* Whether the bits of item x are set in blk; or sets them. */
 static inline int
 item_test(const unsigned char *blk, uint64_t x)
 {
-	unsigned b0 = item_bit(x, 0), b1 = item_bit(x, 1), b2 = item_bit(x, 2);
+	uint64_t w, m = item_mask(x);
 
-	/* No branch and no loop: a word's answer is hard to predict. */
-	return (int)((unsigned)blk[b0 >> 3] >> (b0 & 7) &
-	    (unsigned)blk[b1 >> 3] >> (b1 & 7) &
-	    (unsigned)blk[b2 >> 3] >> (b2 & 7) & 1);
+	memcpy(&w, blk + 8 * (x >> 32 & 7), sizeof(w));
+	return (w & m) == m;
 }
 
 static void
 item_set(unsigned char *blk, uint64_t x)
 {
-	int i;
+	uint64_t w;
 
-	for (i = 0; i < 3; i++)
-		blk[item_bit(x, i) >> 3] |=
-		    (unsigned char)(1 << (item_bit(x, i) & 7));
-}
-
-/*
- * The ANY item is asked of nearly every word of a text, so its three bits
- * lie in one 64-bit word of the block, picked by the item too: one load
- * and one compare.  (The word is in the machine's byte order, which the
- * index file records.)
- */
-static inline uint64_t
-any_mask(uint64_t x)
-{
-	return (uint64_t)1 << (x >> 40 & 63) | (uint64_t)1 << (x >> 46 & 63) |
-	    (uint64_t)1 << (x >> 52 & 63);
-}
-
-static inline int
-any_test(const unsigned char *blk, uint64_t x)
-{
-	uint64_t w, m = any_mask(x);
-
-	memcpy(&w, blk + 8 * (x >> 37 & 7), sizeof(w));
-	return (w & m) == m;
+	memcpy(&w, blk + 8 * (x >> 32 & 7), sizeof(w));
+	w |= item_mask(x);
+	memcpy(blk + 8 * (x >> 32 & 7), &w, sizeof(w));
 }
 
 static void
-any_set(unsigned char *blk, uint64_t x)
+any_set(unsigned char *anyw, size_t nany, uint64_t x)
 {
+	unsigned char *p = anyw + 8 * nt_word_block(x, nany);
 	uint64_t w;
 
-	memcpy(&w, blk + 8 * (x >> 37 & 7), sizeof(w));
-	w |= any_mask(x);
-	memcpy(blk + 8 * (x >> 37 & 7), &w, sizeof(w));
+	memcpy(&w, p, sizeof(w));
+	w |= nt_word_any_mask(x);
+	memcpy(p, &w, sizeof(w));
 }
 
 /*
- * Build the first-word filter over the keys: BITS_PER_KEY bits a key, two
- * bytes of the 64 a name may take, for about one false "maybe" in thirty
- * words.  Sized by keys rather than distinct first words, so that the keys
- * are read once.
+ * Build the first-word filter over the keys (sorted, so that keys with one
+ * first word are mostly together and those words can be counted): the
+ * blocks get BITS_PER_KEY bits a key (with 120,000 city names, a false
+ * "maybe" for about one pair of words in 370), and the ANY words ANY_BITS
+ * bits a distinct first word (one false "maybe" in about 55 words).
  */
 static void
 build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 {
-	unsigned char *bloom, *blk;
-	const unsigned char *k;
+	unsigned char *bloom, *blk, *anyw;
+	const unsigned char *k, *pk = NULL;
 	unsigned n1, n2;
 	uint64_t h, x;
-	size_t i, fw, nb, w2;
+	size_t i, fw, nb, w2, nany, pfw = 0, distinct = 0;
 
+	for (i = 0; i < n; i++) {
+		k = t->keybuf + key[i].w;
+		if ((fw = first_word(k, key[i].len)) == 0)
+			continue;
+		distinct += pk == NULL || fw != pfw || memcmp(k, pk, fw) != 0;
+		pk = k;
+		pfw = fw;
+	}
 	nb = (BITS_PER_KEY * n + BLOCK_BITS - 1) / BLOCK_BITS;
 	if (nb == 0)
 		nb = 1;
-	bloom = xcalloc(nb, BLOCK_BITS / 8);
+	nany = (ANY_BITS * distinct + 63) / 64;
+	if (nany < 8)
+		nany = 8;	/* a cache line, whatever the keys */
+	bloom = xcalloc(nb * (BLOCK_BITS / 64) + nany, 8);
+	anyw = bloom + nb * (BLOCK_BITS / 8);
 	for (i = 0; i < n; i++) {
 		k = t->keybuf + key[i].w;
 		if ((fw = first_word(k, key[i].len)) == 0)
@@ -454,8 +434,8 @@ build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 		n1 = fw < key[i].len ? k[fw] : NT_FW_END;
 		n2 = fw + 1 < key[i].len ? k[fw + 1] : NT_FW_END;
 		h = word_hash(k, fw);
-		blk = bloom + BLOCK_BITS / 8 * bloom_block(h, nb);
-		any_set(blk, h);
+		blk = bloom + BLOCK_BITS / 8 * nt_word_block(h, nb);
+		any_set(anyw, nany, h);
 		if ((w2 = second_word(k, fw, key[i].len)) != 0)
 			x = item_word(h, nt_word_hash(k + fw + 1, w2));
 		else if (n2 == NT_FW_END) {
@@ -469,10 +449,12 @@ build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 			continue;
 		} else
 			x = item_hash(h, n1, n2);
-		item_set(bloom + BLOCK_BITS / 8 * bloom_block(x, nb), x);
+		item_set(bloom + BLOCK_BITS / 8 * nt_word_block(x, nb), x);
 	}
 	t->bloom = t->mem[4] = bloom;
 	t->nbloom = (uint32_t)(nb * (BLOCK_BITS / 64));
+	t->anyw = anyw;
+	t->nany = (uint32_t)nany;
 }
 
 int
@@ -518,7 +500,7 @@ bloom_ok(const struct nt_trie *t)
 		return 1;
 	if (*t->bloom_state == 0)
 		*t->bloom_state = nt_guard_ok(t->guard, t->bloom,
-		    (size_t)t->nbloom * 8) ? 1 : 2;
+		    ((size_t)t->nbloom + t->nany) * 8) ? 1 : 2;
 	return *t->bloom_state == 1;
 }
 
@@ -527,37 +509,27 @@ static inline const unsigned char *
 bloom_at(const struct nt_trie *t, uint64_t h)
 {
 	return t->bloom + BLOCK_BITS / 8 *
-	    bloom_block(h, t->nbloom / (BLOCK_BITS / 64));
+	    nt_word_block(h, t->nbloom / (BLOCK_BITS / 64));
 }
 
 int
 nt_trie_first_word_hash(const struct nt_trie *t, uint64_t h)
 {
-	const unsigned char *blk;
+	struct nt_word_filter f;
 
-	if (t->nbloom == 0 || !bloom_ok(t))
+	if (!nt_trie_word_filter(t, &f))
 		return 1;
-	h = hash_end(h);
-	blk = bloom_at(t, h);
-	return any_test(blk, h);
+	return nt_word_filter_any(&f, h);
 }
 
-uint64_t
-nt_trie_first_words(const struct nt_trie *t, const uint64_t *h, size_t n)
+int
+nt_trie_word_filter(const struct nt_trie *t, struct nt_word_filter *f)
 {
-	const unsigned char *blk;
-	uint64_t pass = 0, x;
-	size_t k;
-
 	if (t->nbloom == 0 || !bloom_ok(t))
-		return ~(uint64_t)0;
-	/* No branch on the answers: the loads of all n words overlap. */
-	for (k = 0; k < n; k++) {
-		x = hash_end(h[k]);
-		blk = bloom_at(t, x);
-		pass |= (uint64_t)any_test(blk, x) << k;
-	}
-	return pass;
+		return 0;
+	f->anyw = t->anyw;
+	f->nany = t->nany;
+	return 1;
 }
 
 int
@@ -571,7 +543,7 @@ nt_trie_first_word_next(const struct nt_trie *t, uint64_t h, unsigned n1,
 		return 1;
 	if (n1 == ' ' && n2 < 0x80 && wordbyte((unsigned char)n2))
 		return w2 == NULL || nt_trie_first_word_space(t, h, *w2);
-	h = hash_end(h);
+	h = nt_word_mix(h);
 	blk = bloom_at(t, h);
 	if (item_test(blk, item_hash(h, NT_FW_END, NT_FW_END)))
 		return 1;
@@ -594,11 +566,31 @@ nt_trie_first_word_space(const struct nt_trie *t, uint64_t h, uint64_t h2)
 
 	if (t->nbloom == 0 || !bloom_ok(t))
 		return 1;
-	h = hash_end(h);
+	h = nt_word_mix(h);
 	if (item_test(bloom_at(t, h), item_hash(h, NT_FW_END, NT_FW_END)))
 		return 1;
 	x = item_word(h, h2);
 	return item_test(bloom_at(t, x), x);
+}
+
+uint64_t
+nt_trie_first_word_spaces(const struct nt_trie *t, const uint64_t *h,
+    const uint64_t *h2, size_t n)
+{
+	uint64_t pass = 0, x, y;
+	size_t k;
+
+	if (t->nbloom == 0 || !bloom_ok(t))
+		return ~(uint64_t)0;
+	/* No branch on the answers: the loads of all n pairs overlap. */
+	for (k = 0; k < n; k++) {
+		x = nt_word_mix(h[k]);
+		y = item_word(x, h2[k]);
+		pass |= (uint64_t)(item_test(bloom_at(t, x),
+		    item_hash(x, NT_FW_END, NT_FW_END)) |
+		    item_test(bloom_at(t, y), y)) << k;
+	}
+	return pass;
 }
 
 /*
@@ -961,7 +953,7 @@ nt_trie_image_size(const struct nt_trie *t)
 {
 	return 4 * HDR_WORDS + sizeof(struct node) * ((size_t)t->nnodes + 1) +
 	    pad4(t->nedges) + pad4(t->nseg) +
-	    8 * (size_t)t->nbloom;
+	    8 * ((size_t)t->nbloom + t->nany);
 }
 
 static void
@@ -987,6 +979,7 @@ nt_trie_image_pieces(const struct nt_trie *t, struct nt_trie_pieces *out)
 	out->hdr[4] = t->maxval;
 	out->hdr[5] = t->maxlen;
 	out->hdr[6] = t->nbloom;
+	out->hdr[7] = t->nany;
 	out->n = 0;
 	piece(out, out->hdr, sizeof(out->hdr));
 	piece(out, t->node, sizeof(struct node) * ((size_t)t->nnodes + 1));
@@ -994,7 +987,7 @@ nt_trie_image_pieces(const struct nt_trie *t, struct nt_trie_pieces *out)
 	piece(out, zero, pad4(t->nedges) - t->nedges);
 	piece(out, t->seg, t->nseg);
 	piece(out, zero, pad4(t->nseg) - t->nseg);
-	piece(out, t->bloom, 8 * (size_t)t->nbloom);
+	piece(out, t->bloom, 8 * ((size_t)t->nbloom + t->nany));
 }
 
 void
@@ -1032,7 +1025,7 @@ nt_trie_from_image_guarded(const void *p, size_t len, struct nt_guard *g)
 		return NULL;
 	need = 4 * HDR_WORDS + sizeof(struct node) * ((uint64_t)hdr[0] + 1) +
 	    pad4(hdr[1]) + pad4(hdr[2]) +
-	    8 * (uint64_t)hdr[6];
+	    8 * ((uint64_t)hdr[6] + hdr[7]);
 	if (need != len)
 		return NULL;
 	t = nt_trie_new();
@@ -1044,8 +1037,11 @@ nt_trie_from_image_guarded(const void *p, size_t len, struct nt_guard *g)
 	t->maxval = hdr[4];
 	t->maxlen = hdr[5];
 	t->nbloom = hdr[6];
+	t->nany = hdr[7];
+	/* A filter has both parts, or there is none. */
 	if (t->maxlen > NT_TRIE_KEY_MAX ||
-	    t->nbloom % (BLOCK_BITS / 64) != 0) {
+	    t->nbloom % (BLOCK_BITS / 64) != 0 ||
+	    (t->nbloom == 0) != (t->nany == 0)) {
 		nt_trie_free(t);
 		return NULL;
 	}
@@ -1057,6 +1053,7 @@ nt_trie_from_image_guarded(const void *p, size_t len, struct nt_guard *g)
 	t->seg = b;
 	b += pad4(t->nseg);
 	t->bloom = b;
+	t->anyw = b + 8 * (size_t)t->nbloom;
 	t->guard = g;
 	/*
 	 * Only the ends are checked here, in constant time, so that a large

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "verify.h"
 
@@ -112,9 +113,8 @@ int	nt_trie_first_word(const struct nt_trie *t, const unsigned char *s,
  * with nt_word_hash(): nt_trie_first_word_hash() asks whether the word
  * begins any key (most words do not, and their next bytes need not be
  * read); nt_trie_first_word_next(), whether one that does begins one
- * before n1 and n2.  nt_trie_first_words() asks the first question of n
- * words (n <= 64) at once, so that the filter's memory is read for all of
- * them together: bit k of the result is set if word k may begin a key.
+ * before n1 and n2.  nt_word_filter_any() below is the first question,
+ * inline.
  *
  * The hash is blind to ASCII case, so that one filter serves both modes
  * and the matcher can fold eight bytes in one operation: every byte is
@@ -150,8 +150,62 @@ nt_word_hash(const unsigned char *w, size_t n)
 int	nt_trie_first_word_hash(const struct nt_trie *t, uint64_t h);
 int	nt_trie_first_word_next(const struct nt_trie *t, uint64_t h,
 	    unsigned n1, unsigned n2, const uint64_t *w2);
-uint64_t nt_trie_first_words(const struct nt_trie *t, const uint64_t *h,
-	    size_t n);
+
+/* A word's raw hash (nt_word_hash()), mixed so that every bit counts. */
+static inline uint64_t
+nt_word_mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDu;
+	h ^= h >> 33;
+	return h;
+}
+
+/* The block of nb that a mixed hash picks: a multiply, not a modulo. */
+static inline size_t
+nt_word_block(uint64_t x, size_t nb)
+{
+	return (size_t)(((x & 0xFFFFFFFFu) * (uint64_t)nb) >> 32);
+}
+
+/*
+ * The ANY item (the word begins some key) is asked of nearly every word of
+ * a text, so it has an array of its own, small enough to stay in cache
+ * (about 12 bits a distinct first word), and its three bits lie in one
+ * 64-bit word of it: one load and one compare.
+ * (The words are in the machine's byte order, which the index file
+ * records.)
+ */
+static inline uint64_t
+nt_word_any_mask(uint64_t x)
+{
+	return (uint64_t)1 << (x >> 40 & 63) | (uint64_t)1 << (x >> 46 & 63) |
+	    (uint64_t)1 << (x >> 52 & 63);
+}
+
+
+/*
+ * The filter's first question inline, for a matcher that asks it of every
+ * word in its own loop: nt_trie_word_filter() fills f and returns 1, or
+ * returns 0 if t has no filter or its filter is damaged (then any word may
+ * begin a key).  A mapped filter is checked whole here.
+ * nt_word_filter_any(f, h) is nt_trie_first_word_hash(t, h).
+ */
+struct nt_word_filter {
+	const unsigned char *anyw;	/* the ANY words */
+	size_t nany;
+};
+
+int	nt_trie_word_filter(const struct nt_trie *t, struct nt_word_filter *f);
+
+static inline int
+nt_word_filter_any(const struct nt_word_filter *f, uint64_t h)
+{
+	uint64_t x = nt_word_mix(h), w, m = nt_word_any_mask(x);
+
+	memcpy(&w, f->anyw + 8 * nt_word_block(x, f->nany), sizeof(w));
+	return (w & m) == m;
+}
 
 /*
  * nt_trie_first_word_next(t, h, ' ', b, &h2) for a word byte b: the
@@ -159,6 +213,15 @@ uint64_t nt_trie_first_words(const struct nt_trie *t, const uint64_t *h,
  */
 int	nt_trie_first_word_space(const struct nt_trie *t, uint64_t h,
 	    uint64_t h2);
+
+/*
+ * nt_trie_first_word_space() for n pairs (n <= 64) at once, without a
+ * branch on the answers, so that the filter's memory is read for all of
+ * them together: bit k is set if word h[k] followed by a space and word
+ * h2[k] may begin a key.
+ */
+uint64_t nt_trie_first_word_spaces(const struct nt_trie *t,
+	    const uint64_t *h, const uint64_t *h2, size_t n);
 
 /*
  * The prepared trie as a flat, position-independent image: its size in
@@ -175,7 +238,7 @@ void	nt_trie_image(const struct nt_trie *t, unsigned char *dst);
  */
 #define NT_TRIE_PIECES	8
 struct nt_trie_pieces {
-	uint32_t hdr[7];
+	uint32_t hdr[8];
 	const unsigned char *p[NT_TRIE_PIECES];
 	size_t len[NT_TRIE_PIECES];
 	size_t n;

@@ -704,6 +704,74 @@ t_block_word_filter(void **state)
 	}
 }
 
+/*
+ * What follows a word, seen from the block scan (the text long enough for
+ * it, at every offset): a second word that ends in a quote or a letter
+ * that is not ASCII, a line feed or tab between the words, punctuation
+ * and a quote after the word, an opening quote before a name, a second
+ * word whose last letter is not ASCII ("Andr\xc3\xa9" is "Andre" and a mark
+ * in normal form), and a word that passes the filter (whose hash is blind
+ * to case) but cannot begin a name in a case-sensitive run.
+ */
+static void
+t_block_second_words(void **state)
+{
+	static const char *const k[] = { "The Hague", "Prince Andrew",
+		"Me, Sang", "'Ali Town", "Champs-\xc3\x89lys\xc3\xa9""es",
+		"Paris", "Rue Andr\xc3\xa9", "' Tis", NULL };
+	static const struct {
+		const char *text;
+		unsigned flags;
+		const char *want;	/* values, one digit a span */
+	} cases[] = {
+		{ "The\nHague The\tHague The  Hague", 0, "111" },
+		{ "The Hague\xe2\x80\x99s The Hague\xe2\x80\x9d x", 0, "11" },
+		{ "Prince Andrew\xe2\x80\x99s Prince Andrewes", 0, "2" },
+		{ "Prince Andrew\xc3\xa9 Prince Andrew\xc2\xbb", 0, "2" },
+		{ "prince andrew\xe2\x80\x99s prince Andrew", 0, "" },
+		{ "prince andrew\xe2\x80\x99s prince Andrew", NT_NORM_CASEFOLD,
+		    "22" },
+		{ "me,\xe2\x80\x9d said Me, Sang me, sang", 0, "3" },
+		{ "me,\xe2\x80\x9d said Me, Sang me, sang", NT_NORM_CASEFOLD,
+		    "33" },
+		{ "said \xe2\x80\x99" "Ali Town \xe2\x80\x98" "Ali Town, "
+		    "\xe2\x80\x99 said", 0, "44" },
+		{ "champs-\xc3\x89lys\xc3\xa9""es Champs-\xc3\x89lys\xc3\xa9"
+		    "es", 0, "5" },
+		{ "paris Paris paris. PARIS", 0, "6" },
+		{ "paris Paris paris. PARIS", NT_NORM_CASEFOLD, "6666" },
+		{ "Rue Andr\xc3\xa9 Rue Andre\xcc\x81, Rue Andre", 0, "77" },
+		{ "said \xe2\x80\x99\tTis \xe2\x80\x99Tis", 0, "8" },
+	};
+	static const char fill[] = " and so it was, in the end of the day; "
+	    "they said no more ";
+	char text[4096], got[64];
+	struct collect c;
+	size_t i, j, shift, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (shift = 0; shift < 64; shift++) {
+			memset(text, '.', shift);
+			len = shift;
+			for (j = 0; j < 3; j++)
+				len += (size_t)sprintf(text + len, "%s%s%s",
+				    fill, cases[i].text, fill);
+			run_matcher(k, cases[i].flags, text, len, (size_t)-1,
+			    0, &c);
+			assert_true(c.nspan < sizeof(got) / 3);
+			for (j = 0; j < c.nspan; j++)
+				got[j] = (char)('0' + c.span[j].value);
+			got[j] = '\0';
+			for (j = 0; j < 3 * strlen(cases[i].want); j++)
+				assert_int_equal(got[j], cases[i].want[j %
+				    strlen(cases[i].want)]);
+			assert_int_equal(c.nspan, 3 * strlen(cases[i].want));
+			free(c.all);
+		}
+	}
+}
+
 static void
 t_no_tries(void **state)
 {
@@ -897,6 +965,7 @@ main(void)
 		cmocka_unit_test(t_failed_path_later_match),
 		cmocka_unit_test(t_filters_never_hide),
 		cmocka_unit_test(t_block_word_filter),
+		cmocka_unit_test(t_block_second_words),
 		cmocka_unit_test(t_no_tries),
 		cmocka_unit_test(t_space_commit),
 	};

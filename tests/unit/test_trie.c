@@ -239,32 +239,51 @@ t_filter_next_bytes(void **state)
 }
 
 /*
- * Many words asked at once say what each asked alone says, and the hash
- * is blind to ASCII case (one filter serves both modes).
+ * The inline first question and the pairs asked at once say what each
+ * asked alone says, and the hash is blind to ASCII case (one filter serves
+ * both modes).
  */
 static void
 t_filter_many_words(void **state)
 {
 	static const char *const keys[] = { "Kyiv", "New York", "a1_b",
-		"Abcdefgh", "Abcdefghi", "Abcdefghijklmnopq", NULL };
+		"Abcdefgh", "Abcdefghi", "Abcdefghijklmnopq", "The Hague",
+		NULL };
 	static const char *const words[] = { "Kyiv", "KYIV", "kyiv", "New",
 		"NEW", "A1_B", "abcdefgh", "ABCDEFGHI", "abcdefghijklmnopq",
 		"Paris", "Abcdefg", "Abcdefghij", "York", NULL };
+	static const char *const w2[] = { "x", "York", "yORK", "yORK", "The",
+		"Hague", "x", "York", "x", "Hague", "York", "x", "x", NULL };
 	struct nt_trie *t = build(keys);
-	uint64_t h[64], got;
+	struct nt_word_filter f;
+	uint64_t h[64], h2[64], got;
 	size_t n, i;
 
 	(void)state;
-	for (n = 0; words[n] != NULL; n++)
+	for (n = 0; words[n] != NULL; n++) {
 		h[n] = nt_word_hash((const unsigned char *)words[n],
 		    strlen(words[n]));
-	got = nt_trie_first_words(t, h, n);
-	for (i = 0; i < n; i++)
-		assert_int_equal(got >> i & 1,
-		    (uint64_t)nt_trie_first_word_hash(t, h[i]));
+		h2[n] = nt_word_hash((const unsigned char *)w2[n],
+		    strlen(w2[n]));
+	}
+	assert_int_equal(nt_trie_word_filter(t, &f), 1);
+	for (i = 0, got = 0; i < n; i++) {
+		assert_int_equal(nt_word_filter_any(&f, h[i]),
+		    nt_trie_first_word_hash(t, h[i]));
+		got |= (uint64_t)nt_word_filter_any(&f, h[i]) << i;
+	}
 	assert_int_equal(got & 0x1FF, 0x1FF);	/* the first nine */
 	assert_int_equal(got >> 9, 0);
-	assert_int_equal(nt_trie_first_words(t, h, 0), 0);
+	got = nt_trie_first_word_spaces(t, h, h2, n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(got >> i & 1,
+		    (uint64_t)nt_trie_first_word_space(t, h[i], h2[i]));
+	/*
+	 * Kyiv, a1_b and the Abcdefgh words are names alone, "New yORK"
+	 * begins one; none begins "NEW The", nor with the last four.
+	 */
+	assert_int_equal(got, 0x1EF);
+	assert_int_equal(nt_trie_first_word_spaces(t, h, h2, 0), 0);
 	nt_trie_free(t);
 }
 
