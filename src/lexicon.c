@@ -47,7 +47,7 @@
 #include "verify.h"
 
 #define MAGIC		"NERTAGIX"
-#define VERSION		8
+#define VERSION		9
 #define BYTE_ORDER_MARK	0x01020304u
 
 #define NSECT		6

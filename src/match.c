@@ -38,6 +38,7 @@
 #define SRC_PER_BYTE	(NT_NORM_SPACE_CAP + 4 * (2 * NT_NORM_MARK_CAP + 2))
 
 #define MAXLAYERS	64
+#define HF_MAX		8	/* bytes of a normal form in hf */
 
 enum { WALK_NONE, WALK_MATCH, WALK_MORE };
 
@@ -99,6 +100,14 @@ struct nt_matcher {
 	 */
 	unsigned char hn[0x200 + 64][2];
 	/*
+	 * The whole normal form of U+0080 to U+027F when an ASCII byte
+	 * follows, if it is made of nt_word_char() characters and fits
+	 * (hflen 0 if not): a word's normal form built from them is the one
+	 * the first-word filter holds.
+	 */
+	unsigned char hf[0x200][HF_MAX];
+	unsigned char hflen[0x200];
+	/*
 	 * The tries' first-word filters, got at the first word asked
 	 * (nwf -1 before): nwf 0 if a trie has none, and then every word
 	 * may begin a name.
@@ -128,10 +137,10 @@ struct nt_matcher {
  */
 static unsigned char
 known(int32_t cp, unsigned flags, const unsigned char any[256],
-    unsigned char e[2])
+    unsigned char e[2], unsigned char *f, unsigned char *flen)
 {
 	unsigned char utf[4], *norm, u;
-	size_t n, k;
+	size_t n, k, l;
 	int cls = nt_norm_class(cp);
 
 	if (cls == NT_CLASS_SPACE)
@@ -154,6 +163,15 @@ known(int32_t cp, unsigned flags, const unsigned char any[256],
 		e[0] = norm[0];
 		e[1] = k > 1 ? norm[1] : 0;
 	}
+	if (f != NULL && k <= HF_MAX) {
+		for (n = 0; n < k && (l = nt_word_char(norm + n, k - n)) != 0;
+		    n += l)
+			;
+		if (n == k && k > 0) {
+			memcpy(f, norm, k);
+			*flen = (unsigned char)k;
+		}
+	}
 	free(norm);
 	return k > 0 ? u : 0;
 }
@@ -169,14 +187,14 @@ fill_known(struct nt_matcher *m)
 
 	for (cp = 0x80; cp < 0x280; cp++)
 		m->u2[cp - 0x80] = known(cp, m->cfg.flags, m->any,
-		    m->hn[cp - 0x80]);
+		    m->hn[cp - 0x80], m->hf[cp - 0x80], &m->hflen[cp - 0x80]);
 	for (cp = 0; cp < 64; cp++) {
 		unsigned char utf[3] = { 0xE2, 0x80, (unsigned char)(0x80 + cp) },
 		    *norm;
 		size_t k;
 
 		m->u3[cp] = known(0x2000 + cp, m->cfg.flags, m->any,
-		    m->hn[0x200 + cp]);
+		    m->hn[0x200 + cp], NULL, NULL);
 		m->u3n[cp] = 0;
 		if (nt_norm_class(0x2000 + cp) == NT_CLASS_SPACE ||
 		    (norm = nt_norm_string(utf, 3, m->cfg.flags, &k)) == NULL)
@@ -371,10 +389,10 @@ norm_last(const struct nt_matcher *m, size_t q)
 }
 
 /*
- * Whether the byte at r (< m->len) ends a run of ASCII word bytes in the
- * normalised text as it does in the source: an ASCII byte, or a character
- * that normalises, whatever follows it, to something that does not begin
- * with an ASCII word byte.
+ * Whether the byte at r (< m->len) ends a word in the normalised text as
+ * it does in the source: an ASCII byte, or a character that normalises,
+ * whatever follows it, to something that does not begin with a word
+ * character (nt_word_char()).
  */
 static int
 ends_word(const struct nt_matcher *m, size_t r)
@@ -383,8 +401,10 @@ ends_word(const struct nt_matcher *m, size_t r)
 
 	if (m->buf[r] < 0x80)
 		return 1;
-	return (e = high_norm(m, r)) != NULL &&
-	    (e[0] >= 0x80 || !m->word[e[0]]);
+	if ((e = high_norm(m, r)) == NULL)
+		return 0;
+	return e[0] < 0x80 ? !m->word[e[0]] :
+	    e[1] == 0 || nt_word_char(e, 2) == 0;
 }
 
 /* Eight bytes at p as a little-endian number, as nt_word_hash() packs them. */
@@ -442,15 +462,57 @@ hash_run(const unsigned char *s, size_t n)
 }
 
 /*
+ * The normal form of the word at p, some of whose letters are from U+0080
+ * to U+027F, into m->run, as far as the raw bytes before lim go: its
+ * length, with *r at the byte after the word.  (size_t)-1 if the tables
+ * cannot tell it (a letter whose normal form the filter does not hold);
+ * m->maxrun if it is longer than any key.
+ */
+static size_t
+high_word(struct nt_matcher *m, size_t p, size_t lim, size_t *r)
+{
+	const unsigned char *buf = m->buf;
+	size_t q = p, n = 0, cp, k;
+
+	if (!m->u_ready)
+		fill_known(m);
+	while (q < lim && n < m->maxrun) {
+		if (m->cls[buf[q]] & C_WORD) {
+			m->run[n++] = buf[q++];
+			continue;
+		}
+		if (buf[q] < 0xC2 || buf[q] >= 0xCA || q + 2 >= m->len ||
+		    (buf[q + 1] & 0xC0) != 0x80)
+			break;
+		cp = ((buf[q] & 0x1Fu) << 6 | (buf[q + 1] & 0x3Fu)) - 0x80;
+		if (!(m->u2[cp] & U_WORD))
+			break;
+		/*
+		 * A mark after it would join it, but a mark ends the loop
+		 * and is no byte that may follow a first word.
+		 */
+		if ((k = m->hflen[cp]) == 0)
+			return (size_t)-1;
+		if (n + k > m->maxrun)
+			return m->maxrun;
+		memcpy(m->run + n, m->hf[cp], k);
+		n += k;
+		q += 2;
+	}
+	*r = q;
+	return n;
+}
+
+/*
  * 0 if no key in any trie begins with the word whose raw hash is h, which
  * ends at r with an ASCII byte, before what follows it in the text; 1 if
  * one may or it cannot be told.
  */
 static int
-next_maybe(const struct nt_matcher *m, uint64_t h, size_t r)
+next_maybe(struct nt_matcher *m, uint64_t h, size_t r)
 {
 	const unsigned char *buf = m->buf;
-	size_t q = 0, lim, i;
+	size_t q = 0, lim, i, n;
 	uint64_t h2;
 	const uint64_t *w2 = NULL;
 	unsigned n1, n2 = NT_FW_ANY, u;
@@ -473,15 +535,25 @@ next_maybe(const struct nt_matcher *m, uint64_t h, size_t r)
 	}
 	if (n1 == ' ' && n2 < 0x80 && m->word[n2]) {
 		/*
-		 * The second word, whole, if an ASCII byte follows it: then
-		 * it is the normalised text's too.
+		 * The second word, whole, if what follows it ends it in
+		 * normal form too; built from the tables if it has letters
+		 * beyond ASCII.
 		 */
 		lim = q + m->maxrun;
 		if (lim > m->len)
 			lim = m->len;
 		for (r = q; r < lim && (m->cls[buf[r]] & C_WORD); r++)
 			;
-		if (r < lim && ends_word(m, r)) {
+		if (r < lim && buf[r] >= 0xC2 && buf[r] < 0xCA) {
+			lim = q + 4 * m->maxrun < m->len ? q + 4 * m->maxrun :
+			    m->len;
+			n = high_word(m, q, lim, &r);
+			if (n > 0 && n < m->maxrun && r < lim &&
+			    ends_word(m, r)) {
+				h2 = nt_word_hash(m->run, n);
+				w2 = &h2;
+			}
+		} else if (r > q && r < lim && ends_word(m, r)) {
 			h2 = hash_run(buf + q, r - q);
 			w2 = &h2;
 		}
@@ -493,21 +565,38 @@ next_maybe(const struct nt_matcher *m, uint64_t h, size_t r)
 }
 
 /*
- * 0 if the ASCII word at p, followed by an ASCII byte, begins no key in
- * any trie with the bytes that follow it; 1 if one may or it cannot be
- * told.  m->wend is left at the word's end.
+ * 0 if the word at p, followed by an ASCII byte, begins no key in any trie
+ * with the bytes that follow it; 1 if one may or it cannot be told.  The
+ * word may hold letters from U+0080 to U+027F (high_word()).  m->wend is
+ * left at the word's end, or where the reading stopped.
  */
 static int
 first_word_maybe(struct nt_matcher *m, size_t p)
 {
 	const unsigned char *buf = m->buf;
-	size_t r = p, lim = p + m->maxrun, i;
+	size_t r = p, lim = p + m->maxrun, i, n;
 	uint64_t h;
+	int high = 0;
 
 	if (lim > m->len)
 		lim = m->len;
 	while (r < lim && (m->cls[buf[r]] & C_WORD))
 		r++;
+	n = r - p;
+	if (r < lim && buf[r] >= 0xC2 && buf[r] < 0xCA) {
+		high = 1;
+		/* A longer limit: a letter's bytes may outnumber its form's. */
+		lim = p + 4 * m->maxrun < m->len ? p + 4 * m->maxrun : m->len;
+		n = high_word(m, p, lim, &r);
+		if (n == (size_t)-1) {
+			m->wend = p;
+			return 1;
+		}
+		if (n >= m->maxrun) {
+			m->wend = r;
+			return 0;	/* longer than any key */
+		}
+	}
 	m->wend = r;
 	if (r >= m->len)
 		return 1;
@@ -526,8 +615,8 @@ first_word_maybe(struct nt_matcher *m, size_t p)
 			return 1;
 	}
 	if (r == lim)
-		return 0;	/* longer than any key */
-	h = hash_run(buf + p, r - p);
+		return high;	/* ASCII: longer than any key */
+	h = high ? nt_word_hash(m->run, n) : hash_run(buf + p, n);
 	for (i = 0; i < m->cfg.ntries; i++)
 		if (nt_trie_first_word_hash(m->cfg.tries[i], h))
 			return next_maybe(m, h, r);
@@ -1022,6 +1111,19 @@ process(struct nt_matcher *m, int eof)
 				prev = 1;
 				continue;
 			}
+		} else if (((c < 0x80 && m->word[c]) || (c >= 0xC2 &&
+		    c < 0xCA && k == NT_CLASS_WORD)) &&
+		    !first_word_maybe(m, p)) {
+			/*
+			 * A word with letters beyond ASCII, or that begins
+			 * with one: the filter knows it where the tables tell
+			 * its normal form.
+			 */
+			p = m->wend;
+			while (m->cls[buf[p]] & C_WORD)
+				p++;
+			prev = 1;
+			continue;
 		}
 		r = walk(m, p, eof, &end, &layer, &value, &lw);
 		if (r == WALK_MORE) {

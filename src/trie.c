@@ -273,14 +273,13 @@ wordbyte(unsigned char c)
 static size_t
 first_word(const unsigned char *k, size_t n)
 {
-	size_t i = 0;
+	size_t i = 0, l;
 
-	while (i < n && wordbyte(k[i]))
-		i++;
+	while (i < n && (l = nt_word_char(k + i, n - i)) != 0)
+		i += l;
 	/*
-	 * A byte >= 0x80 may be a mark on the word's last letter, or a letter
-	 * that a text spells with an ASCII one and a mark; U+2000 to U+203F
-	 * (E2 80 xx: quotes, dashes) are neither.
+	 * Other bytes >= 0x80 may be a mark or letter that a text spells
+	 * another way; U+2000 to U+203F (E2 80 xx: quotes, dashes) are not.
 	 */
 	if (i < n && k[i] >= 0x80 && !(k[i] == 0xE2 && i + 1 < n &&
 	    k[i + 1] == 0x80))
@@ -308,14 +307,21 @@ word_hash(const unsigned char *w, size_t n)
  * own hash picks, so that a word that begins thousands of names ("San")
  * does not fill its block and let every text word that shares it through.
  *
- * A key whose first word is followed by a space and a second word (its
- * run of ASCII word bytes) puts in that word whole instead of its next two
- * bytes: "The Hague" puts (The, Hague).  Common words begin many names,
- * and two bytes do not tell "The cat" from "The Colony"; the second word
- * does.  Where the text's second word is followed by an ASCII byte, the
- * normalised text has that byte there too (NFD joins nothing to it), so a
- * key can begin there only if its second word is the text's.  Where it
- * runs into other bytes, the filter says maybe.
+ * A key whose first word is followed by a space and a second word (a run
+ * of nt_word_char() characters that begins with an ASCII one) puts in
+ * that word whole instead of its next two bytes: "The Hague" puts (The,
+ * Hague).  Common words begin many names, and two bytes do not tell "The
+ * cat" from "The Colony"; the second word does.  Where the text's second
+ * word is followed by an ASCII byte, the normalised text has that byte
+ * there too (NFD joins nothing to it), so a key can begin there only if
+ * its second word is the text's; so too where a character follows it
+ * whose normal form cannot begin a word.  Where it runs into other bytes,
+ * the filter says maybe.
+ *
+ * Words may hold Latin letters and marks (nt_word_char()), as they are in
+ * normal form: where a name has U+00E8 (e grave), the word has "e" and
+ * U+0300.  The matcher builds a text word's normal form from a table to
+ * ask for it.
  */
 #define BLOCK_BITS	512
 #define BITS_PER_KEY	16
@@ -339,17 +345,18 @@ item_word(uint64_t h, uint64_t h2)
 
 /*
  * The length of the second word of key k, whose first word is fw bytes
- * long: after a space, a run of ASCII word bytes.  0 if there is none.
+ * long: after a space, a run of nt_word_char() characters that begins with
+ * an ASCII one.  0 if there is none.
  */
 static size_t
 second_word(const unsigned char *k, size_t fw, size_t n)
 {
-	size_t j = fw + 1;
+	size_t j = fw + 1, l;
 
-	if (j >= n || k[fw] != ' ')
+	if (j >= n || k[fw] != ' ' || !wordbyte(k[j]))
 		return 0;
-	while (j < n && wordbyte(k[j]))
-		j++;
+	while (j < n && (l = nt_word_char(k + j, n - j)) != 0)
+		j += l;
 	return j - fw - 1;
 }
 
@@ -463,12 +470,9 @@ nt_trie_first_word(const struct nt_trie *t, const unsigned char *s, size_t n)
 	unsigned n1 = NT_FW_ANY, n2 = NT_FW_ANY;
 	uint64_t h, h2;
 	const uint64_t *w2 = NULL;
-	size_t fw = 0, j;
+	size_t fw, j, l;
 
-	while (fw < n && wordbyte(s[fw]))
-		fw++;
-	if (fw == 0 || (fw < n && s[fw] >= 0x80 && !(s[fw] == 0xE2 &&
-	    fw + 1 < n && s[fw + 1] == 0x80)))
+	if ((fw = first_word(s, n)) == 0)
 		return 1;	/* not a first word the filter knows */
 	h = nt_word_hash(s, fw);
 	if (fw < n)
@@ -476,9 +480,11 @@ nt_trie_first_word(const struct nt_trie *t, const unsigned char *s, size_t n)
 	if (n1 < 256 && fw + 1 < n)
 		n2 = s[fw + 1] == 0 ? NT_FW_END : s[fw + 1];
 	if (n1 == ' ' && n2 < 256 && wordbyte((unsigned char)n2)) {
-		for (j = fw + 1; j < n && wordbyte(s[j]); j++)
+		for (j = fw + 1; j < n && (l = nt_word_char(s + j, n - j)) != 0;
+		    j += l)
 			;
-		if (j < n && s[j] < 0x80) {
+		/* Known to end: by ASCII, or by two bytes that are no letter. */
+		if (j < n && (s[j] < 0x80 || j + 1 < n)) {
 			h2 = nt_word_hash(s + fw + 1, j - fw - 1);
 			w2 = &h2;
 		}

@@ -86,9 +86,37 @@ void	nt_trie_first_bytes(const struct nt_trie *t, unsigned char first[256]);
 void	nt_trie_first_pairs(const struct nt_trie *t, unsigned char pairs[8192]);
 
 /*
+ * The bytes a first word holds: an ASCII letter, digit or '_' (1), or the
+ * two of a letter from U+00C0 to U+024F other than U+00D7 and U+00F7, or
+ * of a mark from U+0300 to U+036F (2): the Latin letters of names and the
+ * marks their normal form (NFD) splits off.  0 for anything else.  s has
+ * n > 0 bytes.
+ */
+static inline size_t
+nt_word_char(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0], d;
+
+	if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	    (c >= 'a' && c <= 'z') || c == '_')
+		return 1;
+	if (n < 2 || ((d = s[1]) & 0xC0) != 0x80)
+		return 0;
+	if (c == 0xC3)
+		return d == 0x97 || d == 0xB7 ? 0 : 2;
+	if ((c >= 0xC4 && c <= 0xC8) || c == 0xCC)
+		return 2;
+	if (c == 0xC9)
+		return d < 0x90 ? 2 : 0;
+	if (c == 0xCD)
+		return d < 0xB0 ? 2 : 0;
+	return 0;
+}
+
+/*
  * A filter on first words, where a first word is a key's leading run of
- * ASCII letters, digits and '_' that ends the key or is followed by another
- * ASCII byte or a character from U+2000 to U+203F.  nt_trie_first_word()
+ * nt_word_char() characters that ends the key or is followed by an ASCII
+ * byte or a character from U+2000 to U+203F.  nt_trie_first_word()
  * returns 0 if no key can begin where the normalised text s begins, as far
  * as its first word and what follows tell, 1 if one may (a Bloom filter:
  * false positives, no false negatives).  s holds the n bytes of the text that are known, a NUL byte
@@ -98,9 +126,9 @@ void	nt_trie_first_pairs(const struct nt_trie *t, unsigned char pairs[8192]);
  * normalised bytes: a byte, NT_FW_END for a barrier, NT_FW_ANY where they
  * are not known (n2 is read only when n1 is a byte).  When n1 is ' ' and
  * n2 an ASCII word byte, w2 points to the raw hash (nt_word_hash()) of the
- * text's second word, its run of ASCII word bytes, if an ASCII byte
- * follows it; otherwise w2 is NULL (where the word ends in normalised form
- * is not known).
+ * text's second word in normal form, its run of nt_word_char() characters,
+ * if what follows it is known to end it; otherwise w2 is NULL (where the
+ * word ends in normal form is not known).
  */
 #define NT_FW_END	256u
 #define NT_FW_ANY	257u

@@ -772,6 +772,51 @@ t_block_second_words(void **state)
 	}
 }
 
+/*
+ * Words with Latin letters beyond ASCII are asked of the first-word filter
+ * in normal form, built from the tables: every spelling of a name (NFC,
+ * NFD, other case under NT_NORM_CASEFOLD, no accents under
+ * NT_NORM_STRIPMARK) is still found, and what follows a letter is heeded
+ * (a mark joins it; an apostrophe does not), and a letter whose normal
+ * form the filter does not hold is walked.
+ */
+static void
+t_high_first_words(void **state)
+{
+	static const char *const k[] = { "M\xc3\xa1rya Dm\xc3\xadtrievna",
+		"Dant\xc3\xa8s", "\xc3\x86r\xc3\xb8", "\xc5\x81\xc3\xb3" "d\xc5\xba",
+		"Stra\xc3\x9f" "e", "\xc3\x89ponine", "A\xc2\xb5" "a",
+		"The Abb\xc3\xa9 Busoni", NULL };
+
+	(void)state;
+	expect_spans(k, 0, "M\xc3\xa1rya Dm\xc3\xadtrievna, Ma\xcc\x81rya "
+	    "Dmi\xcc\x81trievna; Marya Dmitrievna",
+	    "0-18:1 M\xc3\xa1rya Dm\xc3\xadtrievna;"
+	    "20-40:1 Ma\xcc\x81rya Dmi\xcc\x81trievna");
+	expect_spans(k, NT_NORM_STRIPMARK, "Marya Dmitrievna",
+	    "0-16:1 Marya Dmitrievna");
+	expect_spans(k, NT_NORM_CASEFOLD, "M\xc3\x81RYA DM\xc3\x8dTRIEVNA",
+	    "0-18:1 M\xc3\x81RYA DM\xc3\x8dTRIEVNA");
+	expect_spans(k, 0, "Dant\xc3\xa8s\xe2\x80\x99s Dant\xc3\xa8sx "
+	    "Dant\xc3\xa8s\xcc\x81 Dant\xc3\xa8s.",
+	    "0-7:2 Dant\xc3\xa8s;31-38:2 Dant\xc3\xa8s");
+	expect_spans(k, NT_NORM_CASEFOLD, "\xc3\xa6R\xc3\x98 \xc5\x82\xc3\x93"
+	    "D\xc5\xb9 STRASSE stra\xc3\x9f" "e",
+	    "0-5:3 \xc3\xa6R\xc3\x98;6-13:4 \xc5\x82\xc3\x93" "D\xc5\xb9;"
+	    "14-21:5 STRASSE;22-29:5 stra\xc3\x9f" "e");
+	expect_spans(k, 0, "\xc3\x89ponine E\xcc\x81ponine \xc3\x89ponines",
+	    "0-8:6 \xc3\x89ponine;9-18:6 E\xcc\x81ponine");
+	/* U+00B5 (folded, U+03BC): a normal form the filter does not hold. */
+	expect_spans(k, 0, "A\xc2\xb5" "a a\xc2\xb5" "a", "0-4:7 A\xc2\xb5" "a");
+	expect_spans(k, NT_NORM_CASEFOLD, "a\xc2\xb5" "a", "0-4:7 a\xc2\xb5" "a");
+	/* A second word with such letters. */
+	expect_spans(k, 0, "The Abb\xc3\xa9 Busoni, The Abbe\xcc\x81 Busoni; "
+	    "The Abb\xc3\xa9\xe2\x80\x99s The Abb\xc3\xa9 Busonis",
+	    "0-16:8 The Abb\xc3\xa9 Busoni;18-35:8 The Abbe\xcc\x81 Busoni");
+	expect_spans(k, NT_NORM_CASEFOLD, "THE ABB\xc3\x89 BUSONI",
+	    "0-16:8 THE ABB\xc3\x89 BUSONI");
+}
+
 static void
 t_no_tries(void **state)
 {
@@ -966,6 +1011,7 @@ main(void)
 		cmocka_unit_test(t_filters_never_hide),
 		cmocka_unit_test(t_block_word_filter),
 		cmocka_unit_test(t_block_second_words),
+		cmocka_unit_test(t_high_first_words),
 		cmocka_unit_test(t_no_tries),
 		cmocka_unit_test(t_space_commit),
 	};

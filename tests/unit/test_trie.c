@@ -287,6 +287,50 @@ t_filter_many_words(void **state)
 	nt_trie_free(t);
 }
 
+/*
+ * A first word may hold Latin letters beyond ASCII and marks (its normal
+ * form), and other bytes >= 0x80 end it where the filter cannot tell it.
+ */
+static void
+t_filter_latin_words(void **state)
+{
+	static const char *const keys[] = { "Dante\xcc\x80s",
+		"\xc3\xa6r\xc3\xb8 x", "Ab\xc2\xb5", "The Abbe\xcc\x81 X",
+		NULL };
+	struct nt_trie *t = build(keys);
+
+	(void)state;
+	assert_int_equal(nt_word_char((const unsigned char *)"a", 1), 1);
+	assert_int_equal(nt_word_char((const unsigned char *)"-", 1), 0);
+	assert_int_equal(nt_word_char((const unsigned char *)"\xc3\xa9", 2), 2);
+	assert_int_equal(nt_word_char((const unsigned char *)"\xc3\x97", 2), 0);
+	assert_int_equal(nt_word_char((const unsigned char *)"\xc3\xb7", 2), 0);
+	assert_int_equal(nt_word_char((const unsigned char *)"\xc3\xa9", 1), 0);
+	assert_int_equal(nt_word_char((const unsigned char *)"\xcc\x81", 2), 2);
+	assert_int_equal(nt_word_char((const unsigned char *)"\xcd\xaf", 2), 2);
+	assert_int_equal(nt_word_char((const unsigned char *)"\xcd\xb0", 2), 0);
+	assert_int_equal(nt_word_char((const unsigned char *)"\xc9\x8f", 2), 2);
+	assert_int_equal(nt_word_char((const unsigned char *)"\xc9\x90", 2), 0);
+	assert_int_equal(nt_word_char((const unsigned char *)"\xc2\xb5", 2), 0);
+	assert_int_equal(nt_word_char((const unsigned char *)"\xc4\x41", 2), 0);
+	assert_true(FW(t, "Dante\xcc\x80s\0"));
+	assert_true(FW(t, "dante\xcc\x80s.x"));
+	assert_false(FW(t, "Dantes\0"));
+	assert_false(FW(t, "Dante\xcc\x81s\0"));
+	assert_true(FW(t, "\xc3\xa6r\xc3\xb8 x\0"));
+	assert_false(FW(t, "\xc3\xa6r\xc3\xb8 y\0"));
+	assert_false(FW(t, "\xc3\xa6r\0"));
+	/* U+00B5 ends the first word: the filter says maybe. */
+	assert_true(FW(t, "Ab\xc2\xb5\0"));
+	assert_true(FW(t, "Zz\xc2\xb5\0"));
+	/* A second word holds them too. */
+	assert_true(FW(t, "the abbe\xcc\x81 y"));
+	assert_false(FW(t, "the abbe y"));
+	assert_false(FW(t, "the abbe\xcc\x80 y"));
+	assert_true(FW(t, "the abbe\xcc\x81"));	/* not known to end */
+	nt_trie_free(t);
+}
+
 static void
 t_filter_no_false_negatives(void **state)
 {
@@ -754,6 +798,7 @@ main(void)
 		cmocka_unit_test(t_filters),
 		cmocka_unit_test(t_filter_next_bytes),
 		cmocka_unit_test(t_filter_many_words),
+		cmocka_unit_test(t_filter_latin_words),
 		cmocka_unit_test(t_filter_no_false_negatives),
 		cmocka_unit_test(t_image_round_trip),
 		cmocka_unit_test(t_damaged_images),
