@@ -108,6 +108,8 @@ nt_guard_check(struct nt_guard *g, size_t a, size_t b)
 				n = (size_t)1 << NT_BLOCK_SHIFT;
 			g->state[i] = nt_sum_of(g->base + off, n) ==
 			    g->sums[i] ? 1 : 2;
+			if (g->state[i] == 1 && ++g->ngood == g->nblocks)
+				g->all = 1;
 			if (g->state[i] == 2 && !*g->damaged) {
 				*g->damaged = 1;
 				g->bad_block = i;

@@ -31,7 +31,8 @@ uint64_t nt_sum_of(const unsigned char *p, size_t n);
  * The bytes [base, base + len) of a mapped file under guard: block i (the
  * last one may be short) must have checksum sums[i] before anything in it
  * is used.  The first check of a block reads it whole; later ones cost a
- * byte load.  A block found damaged stays so, and sets *damaged to 1 for
+ * byte load, and once every block is found good, only the range is
+ * checked.  A block found damaged stays so, and sets *damaged to 1 for
  * the caller to report.
  */
 struct nt_guard {
@@ -40,6 +41,8 @@ struct nt_guard {
 	const uint64_t *sums;		/* nblocks, themselves checked already */
 	unsigned char *state;		/* per block: 0 unchecked, 1 good, 2 bad */
 	size_t nblocks;
+	size_t ngood;			/* blocks found good so far */
+	int all;			/* all of them: only the range to check */
 	int *damaged;
 	size_t bad_block;		/* the first damaged block, if any */
 };
@@ -78,6 +81,8 @@ nt_guard_ok(struct nt_guard *g, const void *p, size_t n)
 	if ((uintptr_t)p < (uintptr_t)g->base || off > g->len ||
 	    n > g->len - off)
 		return 0;
+	if (g->all)
+		return 1;
 	a = (size_t)off >> NT_BLOCK_SHIFT;
 	b = (size_t)(off + n - 1) >> NT_BLOCK_SHIFT;
 	/* Good ends say nothing of the blocks between them. */

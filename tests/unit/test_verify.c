@@ -81,11 +81,14 @@ t_guard_lazy(void **state)
 	assert_true(nt_guard_ok(g, p + 2 * BLOCK - 4, 8));
 	assert_int_equal(g->state[1], 1);
 	assert_int_equal(g->state[2], 1);
-	/* The short last block, to its last byte. */
+	assert_int_equal(g->all, 0);
+	/* The short last block, to its last byte: all are good now. */
 	assert_true(nt_guard_ok(g, p + n - 1, 1));
+	assert_int_equal(g->all, 1);
 	/* Outside the range, or running past it: never good. */
 	assert_false(nt_guard_ok(g, p + n, 1));
 	assert_false(nt_guard_ok(g, p + n - 4, 8));
+	assert_false(nt_guard_ok(g, p - 1, 1));
 	/* Nothing at all is always fine. */
 	assert_true(nt_guard_ok(g, p + n + 100, 0));
 	assert_true(nt_guard_ok(NULL, p, 1));
@@ -125,6 +128,9 @@ t_guard_damage(void **state)
 	assert_false(nt_guard_ok(g, p + 3 * BLOCK - 1, 1));
 	assert_false(nt_guard_check_all(g));
 	assert_true(nt_guard_ok(g, p, 32));
+	/* With a bad block, not all are ever good. */
+	assert_int_equal(g->all, 0);
+	assert_false(nt_guard_ok(g, p + 2 * BLOCK, 1));
 	nt_guard_free(g);
 
 	/*
