@@ -61,7 +61,8 @@ struct nt_matcher {
 	unsigned char fold[128];
 	size_t wend;		/* where the word first_word_maybe read ends */
 	size_t maxrun;		/* longer word runs cannot be in a name */
-	unsigned char *run;	/* a folded word run, maxrun bytes */
+	unsigned char *run;	/* a folded word run, or a word's normal form
+				   (high_word()): maxrun bytes */
 	/*
 	 * The scanner's classes, so that the test at each byte depends on no
 	 * state carried from the byte before: C_WORD, C_START (may start a
