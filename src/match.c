@@ -134,14 +134,15 @@ struct nt_matcher {
 /*
  * The u2/u3 entry of code point cp on its own: 0 (not known, take the
  * slow path) for white space, which joins runs, and for what does not
- * normalise on its own.  Its hn entry goes to e.
+ * normalise on its own.  Where it is known, its normal form's length goes
+ * to *nlen and its first HF_MAX bytes (or fewer) to nf.
  */
 static unsigned char
 known(int32_t cp, unsigned flags, const unsigned char any[256],
-    unsigned char e[2], unsigned char *f, unsigned char *flen)
+    unsigned char nf[HF_MAX], size_t *nlen)
 {
 	unsigned char utf[4], *norm, u;
-	size_t n, k, l;
+	size_t n, k;
 	int cls = nt_norm_class(cp);
 
 	if (cls == NT_CLASS_SPACE)
@@ -160,52 +161,48 @@ known(int32_t cp, unsigned flags, const unsigned char any[256],
 		return 0;
 	u = U_KNOWN | (cls == NT_CLASS_WORD ? U_WORD : 0) |
 	    (k > 0 && any[norm[0]] ? U_START : 0);
-	if (k > 0) {
-		e[0] = norm[0];
-		e[1] = k > 1 ? norm[1] : 0;
-	}
-	if (f != NULL && k <= HF_MAX) {
-		for (n = 0; n < k && (l = nt_word_char(norm + n, k - n)) != 0;
-		    n += l)
-			;
-		if (n == k && k > 0) {
-			memcpy(f, norm, k);
-			*flen = (unsigned char)k;
-		}
-	}
+	memcpy(nf, norm, k < HF_MAX ? k : HF_MAX);
+	*nlen = k;
 	free(norm);
 	return k > 0 ? u : 0;
 }
 
 /*
- * Fill u2 and u3 when the first byte >= 0x80 comes: 576 characters through
- * utf8proc would be most of the start-up of a run on ASCII text.
+ * Fill the tables of U+0080 to U+027F and U+2000 to U+203F when the first
+ * byte >= 0x80 comes, one normalisation a character: 576 characters
+ * through utf8proc would be most of the start-up of a run on ASCII text.
  */
 static void
 fill_known(struct nt_matcher *m)
 {
+	unsigned char nf[HF_MAX], *e;
+	size_t i, k, n, l;
 	int32_t cp;
 
-	for (cp = 0x80; cp < 0x280; cp++)
-		m->u2[cp - 0x80] = known(cp, m->cfg.flags, m->any,
-		    m->hn[cp - 0x80], m->hf[cp - 0x80], &m->hflen[cp - 0x80]);
-	for (cp = 0; cp < 64; cp++) {
-		unsigned char utf[3] = { 0xE2, 0x80, (unsigned char)(0x80 + cp) },
-		    *norm;
-		size_t k;
-
-		m->u3[cp] = known(0x2000 + cp, m->cfg.flags, m->any,
-		    m->hn[0x200 + cp], NULL, NULL);
-		m->u3n[cp] = 0;
-		if (nt_norm_class(0x2000 + cp) == NT_CLASS_SPACE ||
-		    (norm = nt_norm_string(utf, 3, m->cfg.flags, &k)) == NULL)
+	for (i = 0; i < 0x200 + 64; i++) {
+		cp = i < 0x200 ? (int32_t)i + 0x80 : (int32_t)i - 0x200 + 0x2000;
+		e = i < 0x200 ? &m->u2[i] : &m->u3[i - 0x200];
+		if ((*e = known(cp, m->cfg.flags, m->any, nf, &k)) == 0)
 			continue;
-		if (k == 3 && memcmp(norm, utf, 3) == 0)
-			m->u3n[cp] = U3_SELF;
-		else if (k == 1 && norm[0] > 0x20 && norm[0] < 0x80 &&
-		    !m->word[norm[0]])
-			m->u3n[cp] = norm[0];
-		free(norm);
+		m->hn[i][0] = nf[0];
+		m->hn[i][1] = k > 1 ? nf[1] : 0;
+		if (i >= 0x200) {
+			if (k == 3 && nf[0] == 0xE2 && nf[1] == 0x80 &&
+			    nf[2] == 0x80 + (i - 0x200))
+				m->u3n[i - 0x200] = U3_SELF;
+			else if (k == 1 && nf[0] > 0x20 && nf[0] < 0x80 &&
+			    !m->word[nf[0]])
+				m->u3n[i - 0x200] = nf[0];
+			continue;
+		}
+		/* The whole form, if it is made of word characters. */
+		for (n = 0; k <= HF_MAX && n < k &&
+		    (l = nt_word_char(nf + n, k - n)) != 0; n += l)
+			;
+		if (n == k && k <= HF_MAX) {
+			memcpy(m->hf[i], nf, k);
+			m->hflen[i] = (unsigned char)k;
+		}
 	}
 	m->u_ready = 1;
 }
@@ -301,6 +298,13 @@ nt_match_new(const struct nt_match_config *cfg)
 	return m;
 }
 
+/* The index in u2, hn and hf of the two-byte character at s (C2-C9 lead). */
+static inline size_t
+u2_at(const unsigned char *s)
+{
+	return ((s[0] & 0x1Fu) << 6 | (s[1] & 0x3Fu)) - 0x80;
+}
+
 /*
  * The hn entry of the character >= 0x80 at q, if the tables know it and
  * an ASCII byte follows it (no mark can change it); NULL if not.
@@ -315,7 +319,7 @@ high_norm(const struct nt_matcher *m, size_t q)
 		return NULL;
 	if (c >= 0xC2 && c < 0xCA && q + 2 < m->len &&
 	    (buf[q + 1] & 0xC0) == 0x80 && buf[q + 2] < 0x80)
-		e = m->hn[((c & 0x1F) << 6 | (buf[q + 1] & 0x3F)) - 0x80];
+		e = m->hn[u2_at(buf + q)];
 	else if (c == 0xE2 && q + 3 < m->len && buf[q + 1] == 0x80 &&
 	    (buf[q + 2] & 0xC0) == 0x80 && buf[q + 3] < 0x80)
 		e = m->hn[0x200 + (buf[q + 2] & 0x3F)];
@@ -465,7 +469,8 @@ hash_run(const unsigned char *s, size_t n)
 /*
  * The normal form of the word at p, some of whose letters are from U+0080
  * to U+027F, into m->run, as far as the raw bytes before lim go: its
- * length, with *r at the byte after the word.  (size_t)-1 if the tables
+ * length, with *r at the byte after the word (or where reading stopped).
+ * (size_t)-1 if the tables
  * cannot tell it (a letter whose normal form the filter does not hold);
  * m->maxrun if it is longer than any key.
  */
@@ -485,17 +490,21 @@ high_word(struct nt_matcher *m, size_t p, size_t lim, size_t *r)
 		if (buf[q] < 0xC2 || buf[q] >= 0xCA || q + 2 >= m->len ||
 		    (buf[q + 1] & 0xC0) != 0x80)
 			break;
-		cp = ((buf[q] & 0x1Fu) << 6 | (buf[q + 1] & 0x3Fu)) - 0x80;
+		cp = u2_at(buf + q);
 		if (!(m->u2[cp] & U_WORD))
 			break;
 		/*
 		 * A mark after it would join it, but a mark ends the loop
 		 * and is no byte that may follow a first word.
 		 */
-		if ((k = m->hflen[cp]) == 0)
-			return (size_t)-1;
-		if (n + k > m->maxrun)
-			return m->maxrun;
+		if ((k = m->hflen[cp]) == 0) {
+			n = (size_t)-1;
+			break;
+		}
+		if (n + k > m->maxrun) {
+			n = m->maxrun;
+			break;
+		}
 		memcpy(m->run + n, m->hf[cp], k);
 		n += k;
 		q += 2;
@@ -947,7 +956,7 @@ process(struct nt_matcher *m, int eof)
 {
 	const unsigned char *buf = m->buf;
 	size_t p = m->scan, len = m->len, end, layer, clen = 1, pbase = 0;
-	int prev = m->prev_word, r, lw, k = 0;
+	int prev = m->prev_word, r, lw, k = 0, ask;
 	uint64_t pmask = 0, pw = 0, pwalk = 0;
 	unsigned pstop = 0;
 	struct nt_span s;
@@ -1050,8 +1059,7 @@ process(struct nt_matcher *m, int eof)
 			/* Common letters and punctuation without utf8proc. */
 			if (c >= 0xC2 && c < 0xCA && p + 2 < len &&
 			    (buf[p + 1] & 0xC0) == 0x80 && buf[p + 2] < 0x80) {
-				x = ((c & 0x1Fu) << 6 | (buf[p + 1] & 0x3Fu)) -
-				    0x80;
+				x = (unsigned)u2_at(buf + p);
 				u = m->u2[x];
 				clen = 2;
 			} else if (c == 0xE2 && buf[p + 1] == 0x80 &&
@@ -1097,29 +1105,24 @@ process(struct nt_matcher *m, int eof)
 				p++;
 				continue;
 			}
-			/*
-			 * A whole ASCII word followed by ASCII: ask the tries'
-			 * first-word filters, with the two bytes after the
-			 * word, before walking, and skip the word if no name
-			 * begins so.
-			 */
-			if (m->word[c] && !(p >= pbase && p - pbase < 64 &&
-			    (pwalk >> (p - pbase) & 1)) &&
-			    !first_word_maybe(m, p)) {
-				p = m->wend;
-				while (m->cls[buf[p]] & C_WORD)
-					p++;
-				prev = 1;
-				continue;
-			}
-		} else if (((c < 0x80 && m->word[c]) || (c >= 0xC2 &&
-		    c < 0xCA && k == NT_CLASS_WORD)) &&
-		    !first_word_maybe(m, p)) {
+			/* Not if the block scan asked already. */
+			ask = m->word[c] && !(p >= pbase && p - pbase < 64 &&
+			    (pwalk >> (p - pbase) & 1));
+		} else {
 			/*
 			 * A word with letters beyond ASCII, or that begins
 			 * with one: the filter knows it where the tables tell
 			 * its normal form.
 			 */
+			ask = (c < 0x80 && m->word[c]) || (c >= 0xC2 &&
+			    c < 0xCA && k == NT_CLASS_WORD);
+		}
+		/*
+		 * Ask the tries' first-word filters about the word and what
+		 * follows it before walking, and skip the word if no name
+		 * begins so.
+		 */
+		if (ask && !first_word_maybe(m, p)) {
 			p = m->wend;
 			while (m->cls[buf[p]] & C_WORD)
 				p++;

@@ -568,15 +568,7 @@ nt_trie_first_word_next(const struct nt_trie *t, uint64_t h, unsigned n1,
 int
 nt_trie_first_word_space(const struct nt_trie *t, uint64_t h, uint64_t h2)
 {
-	uint64_t x;
-
-	if (t->nbloom == 0 || !bloom_ok(t))
-		return 1;
-	h = nt_word_mix(h);
-	if (item_test(bloom_at(t, h), item_hash(h, NT_FW_END, NT_FW_END)))
-		return 1;
-	x = item_word(h, h2);
-	return item_test(bloom_at(t, x), x);
+	return (int)(nt_trie_first_word_spaces(t, &h, &h2, 1) & 1);
 }
 
 uint64_t

@@ -119,8 +119,9 @@ nt_word_char(const unsigned char *s, size_t n)
  * byte or a character from U+2000 to U+203F.  nt_trie_first_word()
  * returns 0 if no key can begin where the normalised text s begins, as far
  * as its first word and what follows tell, 1 if one may (a Bloom filter:
- * false positives, no false negatives).  s holds the n bytes of the text that are known, a NUL byte
- * standing for a barrier (where the text can hold no more of a name).
+ * false positives, no false negatives).  s holds the n bytes of the text
+ * that are known, a NUL byte standing for a barrier (where the text can
+ * hold no more of a name).
  *
  * What follows the word is told to the filter as n1 and n2, the next two
  * normalised bytes: a byte, NT_FW_END for a barrier, NT_FW_ANY where they
@@ -210,7 +211,6 @@ nt_word_any_mask(uint64_t x)
 	return (uint64_t)1 << (x >> 40 & 63) | (uint64_t)1 << (x >> 46 & 63) |
 	    (uint64_t)1 << (x >> 52 & 63);
 }
-
 
 /*
  * The filter's first question inline, for a matcher that asks it of every
