@@ -796,6 +796,42 @@ flush_to(struct nt_matcher *m, size_t p)
 }
 
 /*
+ * 1 if the character at s (not ASCII; s[1] may be read) is none that could
+ * join the one before it: a character from U+0080 to U+027F or from
+ * U+2000 to U+203F, the ranges of the tables, where no mark lies.
+ */
+static inline int
+no_mark(const unsigned char *s)
+{
+	return (s[0] >= 0xC2 && s[0] < 0xCA) || (s[0] == 0xE2 && s[1] == 0x80);
+}
+
+/*
+ * The length of the run of ASCII white space at q, where an ASCII byte
+ * after it shows where it ends and it normalises to one space (no longer
+ * than NT_NORM_SPACE_CAP, not a line feed that is a barrier); else 0, and
+ * nt_norm_cluster() decides.  Most runs between the words of a name are
+ * one space, or a line break.
+ */
+static inline size_t
+space_run(const struct nt_matcher *m, size_t q)
+{
+	const unsigned char *buf = m->buf;
+	size_t r = q, lim = q + NT_NORM_SPACE_CAP;
+	unsigned lf = m->cfg.flags & NT_NORM_LINES ? '\n' : 0x100;
+
+	if (lim > m->len)
+		lim = m->len;
+	while (r < lim && buf[r] < 0x80 &&
+	    nt_norm_ascii_class[buf[r]] == NT_CLASS_SPACE && buf[r] != lf)
+		r++;
+	if (r == q || r >= m->len || buf[r] >= 0x80 ||
+	    (nt_norm_ascii_class[buf[r]] == NT_CLASS_SPACE && buf[r] != lf))
+		return 0;
+	return r - q;
+}
+
+/*
  * Walk the tries from p.  On WALK_MATCH, *end, *layer, *value and *lastword
  * (the last matched character is a word one) describe the longest name
  * there.  WALK_MORE: undecidable before more input arrives.
@@ -810,7 +846,8 @@ walk(struct nt_matcher *m, size_t p, int eof, size_t *end, size_t *layer,
 	const unsigned char *buf = m->buf, *out;
 	size_t q = p, len = m->len, olen, slen, i, nalive, clen;
 	struct nt_cluster cl;
-	unsigned char one;
+	unsigned char one, u;
+	unsigned x;
 	int found = 0, lw, k;
 	int32_t cp;
 	uint32_t v;
@@ -843,7 +880,7 @@ walk(struct nt_matcher *m, size_t p, int eof, size_t *end, size_t *layer,
 				lim = len;
 			while (r < lim && buf[r] < 0x80 && m->word[buf[r]])
 				r++;
-			if (r == len || buf[r] >= 0x80)
+			if (r == len || (buf[r] >= 0x80 && !no_mark(buf + r)))
 				r--;
 			if (r > q) {
 				slen = olen = r - q;
@@ -857,17 +894,47 @@ walk(struct nt_matcher *m, size_t p, int eof, size_t *end, size_t *layer,
 				goto step;
 			}
 		}
-		if (c > 0x20 && c < 0x80 && q + 1 < len && buf[q + 1] < 0x80) {
+		/*
+		 * An ASCII character normalises to its fold when no mark can
+		 * join it: ASCII follows, or a character from the tables
+		 * below (none of them is a mark).
+		 */
+		if (c > 0x20 && c < 0x80 && q + 1 < len &&
+		    (buf[q + 1] < 0x80 || no_mark(buf + q + 1))) {
 			one = m->fold[c];
 			out = &one;
 			olen = slen = 1;
 			lw = m->word[c];
-		} else if ((c == ' ' || (c == '\n' &&
-		    !(cfg->flags & NT_NORM_LINES))) && q + 1 < len &&
-		    buf[q + 1] > 0x20 && buf[q + 1] < 0x80) {
+		} else if (c >= 0xC2 && c < 0xCA && q + 2 < len &&
+		    (buf[q + 1] & 0xC0) == 0x80 && buf[q + 2] < 0x80 &&
+		    (m->u_ready || (fill_known(m), 1)) &&
+		    (u = m->u2[x = (unsigned)u2_at(buf + q)]) != 0 &&
+		    m->hflen[x] != 0) {
+			/* A Latin letter whose normal form the tables hold. */
+			out = m->hf[x];
+			olen = m->hflen[x];
+			slen = 2;
+			lw = (u & U_WORD) != 0;
+		} else if (c == 0xE2 && buf[q + 1] == 0x80 && q + 3 < len &&
+		    (buf[q + 2] & 0xC0) == 0x80 && buf[q + 3] < 0x80 &&
+		    (m->u_ready || (fill_known(m), 1)) &&
+		    (u = m->u3[x = buf[q + 2] & 0x3Fu]) != 0 &&
+		    m->u3n[x] != 0) {
+			/* Quotes and dashes: themselves, or one ASCII byte. */
+			if (m->u3n[x] == U3_SELF)
+				out = buf + q;
+			else {
+				one = m->u3n[x];
+				out = &one;
+			}
+			olen = m->u3n[x] == U3_SELF ? 3 : 1;
+			slen = 3;
+			lw = (u & U_WORD) != 0;
+		} else if (c < 0x80 && nt_norm_ascii_class[c] ==
+		    NT_CLASS_SPACE && (slen = space_run(m, q)) != 0) {
 			one = ' ';
 			out = &one;
-			olen = slen = 1;
+			olen = 1;
 			lw = 0;
 		} else {
 			k = nt_norm_cluster(buf + q, len - q, eof, cfg->flags,

@@ -172,21 +172,41 @@ putc_(struct nt_out *o, unsigned char c)
 }
 
 /*
- * The decimal digits of v at d; returns their number.  By hand: snprintf
- * was a tenth of the time of tsv output.
+ * The decimal digits of v at d; returns their number.  By hand, two digits
+ * a step from a table: snprintf was a tenth of the time of tsv output, and
+ * a digit a step a quarter of the rest.
  */
+static const char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
 static size_t
 u64_at(unsigned char *d, uint64_t v)
 {
-	unsigned char b[24], *q = b + sizeof(b);
+	unsigned char b[44], *q = b + 24;
+	uint32_t w;
 	size_t n;
 
-	do {
-		*--q = (unsigned char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	n = (size_t)(b + sizeof(b) - q);
-	memcpy(d, q, n);
+	/* 32-bit division is the cheaper, and offsets seldom need more. */
+	while (v > UINT32_MAX) {
+		q -= 2;
+		memcpy(q, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	for (w = (uint32_t)v; w >= 100; w /= 100) {
+		q -= 2;
+		memcpy(q, digit_pairs + 2 * (w % 100), 2);
+	}
+	if (w >= 10) {
+		q -= 2;
+		memcpy(q, digit_pairs + 2 * w, 2);
+	} else
+		*--q = (unsigned char)('0' + w);
+	n = (size_t)(b + 24 - q);
+	/* A fixed length copies without a call; d has room for 20. */
+	memset(b + 24, '0', 20);
+	memcpy(d, q, 20);
 	return n;
 }
 
@@ -372,14 +392,47 @@ lead(struct nt_out *o)
 	}
 }
 
-/* p as a TSV field at d (room for 2 * n bytes); returns its length. */
+/*
+ * p as a TSV field at d (room for 2 * n bytes); returns its length.  Eight
+ * bytes at a time while none of them may need an escape (none below 0x0E,
+ * none a backslash), as names seldom do.
+ */
+#define ONES	0x0101010101010101u
+#define HIGHS	0x8080808080808080u
+
+static inline int
+tsv_clean(uint64_t v)
+{
+	uint64_t b = v ^ (ONES * '\\');
+
+	return ((((v - ONES * 0x0E) & ~v) | ((b - ONES) & ~b)) & HIGHS) == 0;
+}
+
 static size_t
 tsv_at(unsigned char *d, const unsigned char *p, size_t n)
 {
 	unsigned char *start = d;
-	size_t i;
+	uint64_t v;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++) {
+	if (n >= 8) {
+		for (; i + 8 < n; i += 8) {
+			memcpy(&v, p + i, 8);
+			if (!tsv_clean(v))
+				break;
+			memcpy(d + i, &v, 8);
+		}
+		/* The last eight bytes, over some already copied. */
+		if (i + 8 >= n) {
+			memcpy(&v, p + n - 8, 8);
+			if (tsv_clean(v)) {
+				memcpy(d + n - 8, &v, 8);
+				return n;
+			}
+		}
+		d += i;
+	}
+	for (; i < n; i++) {
 		unsigned char c = p[i];
 
 		if (c > '\\' || (c != '\\' && c != '\t' && c != '\n' &&

@@ -836,8 +836,8 @@ found:
 	return c < t->nnodes ? c : 0;
 }
 
-int
-nt_trie_step(const struct nt_trie *t, struct nt_trie_pos *p,
+static int
+step_guarded(const struct nt_trie *t, struct nt_trie_pos *p,
     const unsigned char *s, size_t n)
 {
 	uint32_t node = p->node, off = p->off, slen, c;
@@ -861,6 +861,84 @@ nt_trie_step(const struct nt_trie *t, struct nt_trie_pos *p,
 		if (n == 0)
 			break;
 		if ((c = edge(t, node, *s)) == 0)
+			return 0;
+		node = c;
+		off = 0;
+		s++;
+		n--;
+	}
+	p->node = node;
+	p->off = off;
+	return 1;
+}
+
+/*
+ * The same walk with no guard left to ask (memory built here, or a mapped
+ * image whose every block was found good): only the indexes read are
+ * checked, and segments are compared eight bytes at a time.
+ */
+int
+nt_trie_step(const struct nt_trie *t, struct nt_trie_pos *p,
+    const unsigned char *s, size_t n)
+{
+	const struct node *nd = t->node;
+	uint32_t node = p->node, off = p->off, lo, hi, c;
+	const unsigned char *sg;
+	size_t k;
+
+	if (t->guard != NULL && !t->guard->all)
+		return step_guarded(t, p, s, n);
+	for (;;) {
+		lo = nd[node].seg;
+		hi = nd[node + 1].seg;
+		if (hi > t->nseg || lo > hi || off > hi - lo)
+			return 0;
+		sg = t->seg + lo + off;
+		k = hi - lo - off;
+		if (k > n)
+			k = n;
+		off += (uint32_t)k;
+		n -= k;
+		for (; k >= 8; k -= 8, sg += 8, s += 8) {
+			uint64_t a, b;
+
+			memcpy(&a, sg, 8);
+			memcpy(&b, s, 8);
+			if (a != b)
+				return 0;
+		}
+		for (; k > 0; k--)
+			if (*sg++ != *s++)
+				return 0;
+		if (n == 0)
+			break;
+		if (node == 0)
+			c = t->root[*s];
+		else {
+			lo = nd[node].edge;
+			hi = nd[node + 1].edge;
+			if (hi > t->nedges || lo > hi)
+				return 0;
+			if (hi - lo <= 8) {
+				for (; lo < hi && t->key[lo] != *s; lo++)
+					;
+				if (lo == hi)
+					return 0;
+			} else {
+				while (lo < hi) {
+					c = lo + (hi - lo) / 2;
+					if (t->key[c] < *s)
+						lo = c + 1;
+					else
+						hi = c;
+				}
+				if (lo >= nd[node + 1].edge ||
+				    t->key[lo] != *s)
+					return 0;
+			}
+			c = lo + 1 < t->nnodes ? lo + 1 : 0;
+		}
+		if (c == 0)
 			return 0;
 		node = c;
 		off = 0;

@@ -328,6 +328,92 @@ t_formats_exact(void **state)
 	    "\"label\":\"LOC\",\"text\":\"A&B\",\"id\":\"x\\\"<y>&\"}\n");
 }
 
+/* The reference for t_tsv_fields: one character at a time. */
+static size_t
+tsv_ref(char *d, const char *p, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		char c = p[i];
+
+		if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+			d[k++] = '\\';
+			c = c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' :
+			    '\\';
+		}
+		d[k++] = c;
+	}
+	return k;
+}
+
+/*
+ * tsv lines field by field against the reference, where the writer takes
+ * shortcuts: offsets of every digit count and past 32 bits, and texts of
+ * every length up to 40 with an escape (or a byte near one) at every
+ * place, so that each eight-byte step and the last, overlapping one meet
+ * it.
+ */
+static void
+t_tsv_fields(void **state)
+{
+	static const uint64_t offs[] = { 0, 7, 9, 10, 99, 100, 101, 999, 1000,
+	    65535, 99999999, 100000000, 4294967295u, 4294967296u,
+	    9999999999u, 10000000000u, 12345678901234567890u,
+	    18446744073709551615u };
+	static const char esc[] = "\t\n\r\\\x0b\x0e[]";
+	static char want[1 << 20];
+	char text[41], *got, *w;
+	struct nt_out_config c;
+	struct nt_out *o;
+	struct nt_span s = { 0, 0, 0, 1 };
+	size_t n, at, e, i, k, len;
+	FILE *f;
+
+	(void)state;
+	f = tmpfile();
+	assert_non_null(f);
+	memset(&c, 0, sizeof(c));
+	c.fd = fileno(f);
+	c.format = nt_out_format("tsv");
+	c.lex = lex;
+	o = nt_out_new(&c);
+	w = want;
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		s.start = offs[i];
+		s.end = offs[sizeof(offs) / sizeof(offs[0]) - 1 - i];
+		nt_out_span(o, (const unsigned char *)"Kyiv", 4, &s);
+		w += sprintf(w, "%llu\t%llu\tLOC\tKyiv\tKyiv\n",
+		    (unsigned long long)s.start, (unsigned long long)s.end);
+	}
+	s.start = 1;
+	s.end = 2;
+	for (n = 0; n <= 40; n++)
+		for (e = 0; e < sizeof(esc) - 1; e++)
+			for (at = 0; at <= n; at++) {
+				for (k = 0; k < n; k++)
+					text[k] = (char)('a' + k % 26);
+				if (at < n)
+					text[at] = esc[e];
+				nt_out_span(o, (const unsigned char *)text, n,
+				    &s);
+				w += sprintf(w, "1\t2\tLOC\t");
+				w += tsv_ref(w, text, n);
+				w += sprintf(w, "\tKyiv\n");
+				assert_true(w < want + sizeof(want) - 256);
+			}
+	assert_int_equal(nt_out_flush(o), 0);
+	nt_out_free(o);
+	len = (size_t)(w - want);
+	got = malloc(len + 1);
+	assert_non_null(got);
+	rewind(f);
+	assert_int_equal(fread(got, 1, len + 1, f), len);
+	fclose(f);
+	assert_memory_equal(got, want, len);
+	free(got);
+}
+
 static void
 t_formats_records(void **state)
 {
@@ -574,6 +660,7 @@ main(void)
 		cmocka_unit_test(t_json_controls),
 		cmocka_unit_test(t_nothing_after_error),
 		cmocka_unit_test(t_large_output),
+		cmocka_unit_test(t_tsv_fields),
 		cmocka_unit_test(t_untag_splits),
 	};
 
