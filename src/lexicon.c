@@ -595,6 +595,27 @@ nt_lex_damaged_flag(const struct nt_lexicon *x)
 	return &x->damaged;
 }
 
+size_t
+nt_lex_guarded(const struct nt_lexicon *x)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < x->nlayers; i++)
+		if (x->layer[i].guard != NULL)
+			n += x->layer[i].guard->len;
+	return n;
+}
+
+void
+nt_lex_check_all(struct nt_lexicon *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->nlayers; i++)
+		if (x->layer[i].guard != NULL)
+			nt_guard_check_all(x->layer[i].guard);
+}
+
 int
 nt_lex_prepare(struct nt_lexicon *x, struct nt_error *e)
 {

@@ -70,6 +70,16 @@ int	nt_lex_damage(const struct nt_lexicon *x, struct nt_error *e);
 const int *nt_lex_damaged_flag(const struct nt_lexicon *x);
 
 /*
+ * The bytes of mapped indexes whose blocks are checked on first use, and
+ * a check of all of them now.  Until every block is known good, each step
+ * of a walk asks the guard; once as much input as index has been read,
+ * checking the rest costs less than the asking.  Damage found sets the
+ * flag above.
+ */
+size_t	nt_lex_guarded(const struct nt_lexicon *x);
+void	nt_lex_check_all(struct nt_lexicon *x);
+
+/*
  * Build the tries.  After this only the accessors below may be called.
  * Returns 0, or -1 with *e filled.
  */

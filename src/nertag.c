@@ -222,10 +222,15 @@ load(struct source *src, size_t nsrc, char **excl, size_t nexcl,
 	return x;
 }
 
-/* Read fd to its end through the matcher, the record splitter or untag. */
+/*
+ * Read fd to its end through the matcher, the record splitter or untag.
+ * *guarded counts down the input still to read before the rest of the
+ * mapped indexes is checked at once (nt_lex_check_all()).
+ */
 static int
 run(int fd, struct nt_matcher *m, struct nt_records *rec, struct nt_out *o,
-    int untag, int line_buffered, unsigned char *rbuf)
+    int untag, int line_buffered, unsigned char *rbuf,
+    struct nt_lexicon *lex, size_t *guarded)
 {
 	unsigned char *p;
 	ssize_t r;
@@ -245,6 +250,14 @@ run(int fd, struct nt_matcher *m, struct nt_records *rec, struct nt_out *o,
 			if (errno == EINTR)
 				continue;
 			return -1;
+		}
+		if (*guarded > 0) {
+			if ((size_t)r < *guarded)
+				*guarded -= (size_t)r;
+			else {
+				*guarded = 0;
+				nt_lex_check_all(lex);
+			}
 		}
 		if (untag)
 			nt_out_untag(o, p, (size_t)r);
@@ -283,7 +296,7 @@ main(int argc, char *argv[])
 	unsigned char *rbuf = NULL;
 	const char *format = "inline", *compile = NULL, *color = "auto", *eq;
 	char **excl = NULL;
-	size_t nsrc = 0, srccap = 0, nexcl = 0, exclcap = 0, i;
+	size_t nsrc = 0, srccap = 0, nexcl = 0, exclcap = 0, i, guarded;
 	unsigned flags = 0;
 	int ch, only = 0, records = 0, untag = 0, linebuf = 0, chars = 0;
 	int status = 0, fd, fmt, r;
@@ -434,6 +447,7 @@ main(int argc, char *argv[])
 	}
 	if (records || untag)
 		rbuf = xmalloc(READSIZE);
+	guarded = lex != NULL && !untag ? nt_lex_guarded(lex) : 0;
 
 	for (i = 0; i < (size_t)(argc > 0 ? argc : 1); i++) {
 		const char *name = argc > 0 ? argv[i] : "-";
@@ -446,7 +460,7 @@ main(int argc, char *argv[])
 			continue;
 		}
 		nt_out_file(o, name);
-		r = run(fd, m, rec, o, untag, linebuf, rbuf);
+		r = run(fd, m, rec, o, untag, linebuf, rbuf, lex, &guarded);
 		if (r == -2) {
 			/* What was written is right; the rest is not. */
 			nt_lex_damage(lex, &e);

@@ -390,5 +390,35 @@ st=$?
 check index-damage-at-load "status $st, $(wc -c <"$tmp/out") bytes out, $(cat "$tmp/err")" \
     test "$st" -eq 1 -a ! -s "$tmp/out"
 
+# Damage where no walk goes is found once as much input as index has been
+# read: then the rest is checked at once, so that walks need not ask.
+# Text without names reads little of the index; small, it never meets the
+# damage; larger than the index, it does.
+size=$(stat -c %s "$tmp/many.ntx")
+python3 -c "
+import sys
+sys.stdout.write(('the quick brown fox jumps over the lazy dog ' * 2 + '\\n') * ($size // 90 + 100))" >"$tmp/plain.big"
+head -c 2000 "$tmp/plain.big" >"$tmp/plain.small"
+found=
+for at in $(seq $((size - 40)) -997 $((size / 2))); do
+	python3 - "$tmp/many.ntx" "$tmp/bad.ntx" "$at" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+b[int(sys.argv[3])] ^= 0x10
+open(sys.argv[2], 'wb').write(b)
+PY
+	if $NERTAG -G "$tmp/bad.ntx" <"$tmp/plain.small" 2>/dev/null |
+	    cmp -s - "$tmp/plain.small"; then
+		found=$at
+		break
+	fi
+done
+$NERTAG -G "$tmp/bad.ntx" <"$tmp/plain.big" >"$tmp/out" 2>"$tmp/err"
+st=$?
+check index-damage-checked-whole "damage at ${found:-none}: status $st, $(cat "$tmp/err")" \
+    test -n "$found" -a "$st" -eq 1 -a "$(wc -l <"$tmp/err")" -eq 1 &&
+    grep -q "bad.ntx: index is damaged" "$tmp/err" &&
+    cmp -s "$tmp/out" <(head -c "$(stat -c %s "$tmp/out")" "$tmp/plain.big")
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
