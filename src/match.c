@@ -849,6 +849,8 @@ walk(struct nt_matcher *m, size_t p, int eof, size_t *end, size_t *layer,
 	unsigned char one, u;
 	unsigned x;
 	int found = 0, lw, k;
+	uint32_t vi, vv = 0;
+	size_t lay;
 	int32_t cp;
 	uint32_t v;
 
@@ -955,23 +957,27 @@ walk(struct nt_matcher *m, size_t p, int eof, size_t *end, size_t *layer,
 			}
 		}
 step:
+		/* The value of the first layer where a name ends here. */
+		v = 0;
+		lay = 0;
 		for (i = 0; i < cfg->ntries; i++)
-			if (alive[i] &&
-			    !nt_trie_step(cfg->tries[i], &pos[i], out, olen)) {
-				alive[i] = 0;
-				nalive--;
+			if (alive[i]) {
+				if (!nt_trie_step_value(cfg->tries[i], &pos[i],
+				    out, olen, &vi)) {
+					alive[i] = 0;
+					nalive--;
+				} else if (v == 0 && vi != 0) {
+					v = vi;
+					lay = i;
+				}
 			}
 		if (nalive == 0)
 			break;
-		if (valive && !nt_trie_step(cfg->veto, &vpos, out, olen))
+		if (valive && !nt_trie_step_value(cfg->veto, &vpos, out, olen,
+		    &vv))
 			valive = 0;
 		q += slen;
-		v = 0;
-		for (i = 0; i < cfg->ntries; i++)
-			if (alive[i] &&
-			    (v = nt_trie_value(cfg->tries[i], &pos[i])) != 0)
-				break;
-		if (v == 0 || (valive && nt_trie_value(cfg->veto, &vpos)))
+		if (v == 0 || (valive && vv != 0))
 			continue;
 		/* A name ends here; is the next character a boundary? */
 		if (q < len) {
@@ -990,7 +996,7 @@ step:
 			return WALK_MORE;
 		found = 1;
 		*end = q;
-		*layer = i;
+		*layer = lay;
 		*value = v;
 		*lastword = lw;
 	}

@@ -71,6 +71,13 @@ int	nt_trie_step(const struct nt_trie *t, struct nt_trie_pos *p,
 /* The value of the key that ends exactly at *p, or 0. */
 uint32_t nt_trie_value(const struct nt_trie *t, const struct nt_trie_pos *p);
 
+/*
+ * nt_trie_step(), and when it returns 1, nt_trie_value() of the new *p in
+ * *value: the two that a walk takes at each character, in one.
+ */
+int	nt_trie_step_value(const struct nt_trie *t, struct nt_trie_pos *p,
+	    const unsigned char *s, size_t n, uint32_t *value);
+
 /* The value of key, or 0. */
 uint32_t nt_trie_lookup(const struct nt_trie *t, const unsigned char *key,
 	    size_t len);

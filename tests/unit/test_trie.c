@@ -535,6 +535,85 @@ t_binary_keys_and_fanout(void **state)
 	nt_trie_free(t);
 }
 
+/* A key of 1 to 12 bytes from x, over 70 byte values (wide nodes). */
+static size_t
+rand_key(uint32_t *x, unsigned char *k)
+{
+	size_t n, i;
+
+	*x = *x * 1103515245u + 12345u;
+	n = 1 + (*x >> 16) % 12;
+	for (i = 0; i < n; i++) {
+		*x = *x * 1103515245u + 12345u;
+		k[i] = (unsigned char)(0x30 + (*x >> 16) % 70);
+	}
+	return n;
+}
+
+/*
+ * nt_trie_step_value() byte by byte over keys and other strings, from a
+ * built trie and from its image, against a plain list: whether the walk
+ * lives (some key has the prefix) and the value where a key ends.  Nodes
+ * of every width up to 70 edges, some at the end of the edge array, where
+ * the sixteen-byte compare must not read past it.
+ */
+static void
+t_step_value(void **state)
+{
+	enum { NKEYS = 1500 };
+	static unsigned char keys[NKEYS][12];
+	static size_t klen[NKEYS];
+	struct nt_trie *t = nt_trie_new(), *u, *w;
+	struct nt_trie_pos p;
+	unsigned char s[12], *img;
+	uint32_t x = 7, v, want;
+	size_t i, j, n, len, round, live;
+	int alive;
+
+	(void)state;
+	for (i = 0; i < NKEYS; i++) {
+		klen[i] = rand_key(&x, keys[i]);
+		/* The first of equal keys keeps its value. */
+		nt_trie_add(t, keys[i], klen[i], (uint32_t)i + 1);
+	}
+	nt_trie_prepare(t);
+	img = image(t, &n);
+	u = nt_trie_from_image(img, n);
+	assert_non_null(u);
+	for (round = 0; round < 2 * NKEYS; round++) {
+		if (round < NKEYS) {
+			len = klen[round];
+			memcpy(s, keys[round], len);
+		} else
+			len = rand_key(&x, s);
+		for (w = t; w != NULL; w = w == t ? u : NULL) {
+			nt_trie_start(&p);
+			alive = 1;
+			for (j = 1; j <= len && alive; j++) {
+				want = 0;
+				live = 0;
+				for (i = 0; i < NKEYS; i++) {
+					if (klen[i] < j ||
+					    memcmp(keys[i], s, j) != 0)
+						continue;
+					live = 1;
+					if (klen[i] == j && want == 0)
+						want = (uint32_t)i + 1;
+				}
+				v = 99999;
+				alive = nt_trie_step_value(w, &p, s + j - 1, 1,
+				    &v);
+				assert_int_equal(alive, live);
+				if (alive)
+					assert_int_equal(v, want);
+			}
+		}
+	}
+	nt_trie_free(u);
+	free(img);
+	nt_trie_free(t);
+}
+
 static void
 t_step_details(void **state)
 {
@@ -807,6 +886,7 @@ main(void)
 		cmocka_unit_test(t_image_exact_and_empty),
 		cmocka_unit_test(t_binary_keys_and_fanout),
 		cmocka_unit_test(t_step_details),
+		cmocka_unit_test(t_step_value),
 		cmocka_unit_test(t_key_max_in_image),
 		cmocka_unit_test(t_damaged_bytes),
 	};
