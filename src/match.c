@@ -77,6 +77,14 @@ struct nt_matcher {
 	 */
 	unsigned char rawpairs[128 * 128 / 8];
 	/*
+	 * The same for the block scan, a byte a pair so that a start takes
+	 * one load and no bit arithmetic: bit 0 set if a may start a name
+	 * and the pair passes, bit 1 if a may start one (what counts when
+	 * b is NUL or >= 0x80, and the slow path must look), at
+	 * a * 128 + (b & 0x7F).
+	 */
+	unsigned char startpairs[128 * 128];
+	/*
 	 * Common non-ASCII characters, looked up once: the Latin letters of
 	 * U+0080 to U+027F (two bytes) and the punctuation of U+2000 to
 	 * U+203F (E2 80 xx: quotes, dashes).  U_KNOWN if the entry is set,
@@ -267,6 +275,11 @@ nt_match_new(const struct nt_match_config *cfg)
 				    (unsigned char)(1 << (c2 % 8));
 		}
 	}
+	for (b = 0; b < 128; b++)
+		for (c2 = 0; c2 < 128; c2++)
+			m->startpairs[b * 128 + c2] = m->start[b] ?
+			    (unsigned char)(2 | (c2 > 0 && (m->rawpairs[(b *
+			    128 + c2) / 8] >> (c2 % 8) & 1))) : 0;
 	/*
 	 * The pair filter is worth a look per word where it turns down many
 	 * pairs of lower-case letters, most of what prose is made of; under
@@ -1086,15 +1099,14 @@ process(struct nt_matcher *m, int eof)
 				x = buf[p + q];
 				y = buf[p + q + 1];
 				/*
-				 * Bitwise, not && and ||: a branch here would
-				 * be mispredicted at every other word.  A
-				 * next byte of NUL or >= 0x80 leaves the
-				 * start to the slow path.
+				 * No branch: one would be mispredicted at
+				 * every other word.  A next byte of NUL or
+				 * >= 0x80 leaves the start to the slow path
+				 * (bit 1).
 				 */
-				pmask |= (uint64_t)((unsigned)(m->cls[x] >> 1) &
-				    ((unsigned)((unsigned)(y - 1) >= 0x7F) |
-				    (unsigned)m->rawpairs[(x * 128 + (y & 0x7F)) /
-				    8] >> (y % 8)) & 1) << q;
+				pmask |= (uint64_t)(m->startpairs[x * 128 +
+				    (y & 0x7F)] >> ((unsigned)(y - 1) >= 0x7F) &
+				    1) << q;
 			}
 			pwalk = 0;
 			if (((pmask & w) | wa) != 0)
