@@ -60,26 +60,28 @@ const unsigned char nt_norm_ascii_fold[128] = {
 #undef F
 
 #if defined(__SSE2__) && !defined(NT_NO_SIMD)
+/*
+ * Whether the bytes of v lie in [lo, lo + n): adding 0x80 - lo moves that
+ * range, and only it, to the lowest n signed values.
+ */
+#define IN_RANGE(v, lo, n)	_mm_cmplt_epi8(_mm_add_epi8((v), \
+	_mm_set1_epi8((char)(0x80 - (lo)))), _mm_set1_epi8((char)(-128 + (n))))
+
 /* 16 bytes: bits of the word bytes, of bytes >= 0x80 or NUL, of a-z. */
-static void
+static inline void
 scan16(const unsigned char *s, unsigned *word, unsigned *slow,
     unsigned *lower)
 {
 	const __m128i v = _mm_loadu_si128((const void *)s);
-	/* Signed compares: bytes >= 0x80 are negative, below every bound. */
-	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-	    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-	__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
-	__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low,
-	    _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
+	__m128i digit = IN_RANGE(v, '0', 10);
+	__m128i alpha = IN_RANGE(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26);
 	__m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
 	__m128i nul = _mm_cmpeq_epi8(v, _mm_setzero_si128());
 
 	*word = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(digit,
 	    alpha), under));
 	*slow = (unsigned)_mm_movemask_epi8(_mm_or_si128(v, nul));
-	*lower = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v,
-	    _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1))));
+	*lower = (unsigned)_mm_movemask_epi8(IN_RANGE(v, 'a', 26));
 }
 
 void
@@ -87,15 +89,19 @@ nt_norm_scan64(const unsigned char *s, uint64_t *word, uint64_t *slow,
     uint64_t *lower)
 {
 	unsigned w, h, l;
+	uint64_t ww = 0, hh = 0, ll = 0;
 	int k;
 
-	*word = *slow = *lower = 0;
+	/* In registers: stores through the pointers each round cost more. */
 	for (k = 0; k < 4; k++) {
 		scan16(s + 16 * k, &w, &h, &l);
-		*word |= (uint64_t)w << (16 * k);
-		*slow |= (uint64_t)h << (16 * k);
-		*lower |= (uint64_t)l << (16 * k);
+		ww |= (uint64_t)w << (16 * k);
+		hh |= (uint64_t)h << (16 * k);
+		ll |= (uint64_t)l << (16 * k);
 	}
+	*word = ww;
+	*slow = hh;
+	*lower = ll;
 }
 #else
 void
