@@ -712,6 +712,7 @@ word_filter(struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 {
 	uint64_t hs[64], h1[64], h2[64], pass, asked, all;
 	unsigned char at[64], end[64], who[64];
+	size_t nasked;
 	const unsigned char *s, *r, *lim = m->buf + m->len;
 	unsigned k = 0, e, q;
 	uint64_t x;
@@ -730,6 +731,7 @@ word_filter(struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 	else
 		pass = ask_words(m, m->wf, m->nwf, p, cand, w, pstop, hs, at, end,
 		    &asked);
+	nasked = (size_t)__builtin_popcountll(asked);
 	/* Only the words that pass go on. */
 	for (; pass != 0; pass &= pass - 1) {
 		i = (size_t)__builtin_ctzll(pass);
@@ -743,6 +745,14 @@ word_filter(struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 		 * all at once.
 		 */
 		e = end[i];
+		if ((m->cls[s[0]] & C_SPACE) && i + 1 < nasked &&
+		    at[i + 1] == e + 1) {
+			/* The next word was asked too: its hash is in hand. */
+			h1[k] = hs[i];
+			h2[k] = hs[i + 1];
+			who[k++] = at[i];
+			continue;
+		}
 		if ((m->cls[s[0]] & C_SPACE) && (m->cls[s[1]] & C_WORD)) {
 			/*
 			 * The second word's end from the masks if it is in
