@@ -652,13 +652,13 @@ first_word_maybe(struct nt_matcher *m, size_t p)
  * written whether or not it passes), and the common case of one filter
  * (nwf 1, a constant after inlining) has no inner loop.  The words' hash,
  * start and end go to hs, at and end; bit k of the result is set if word
- * k passed.  *asked gets the starts asked.
+ * k passed.  *asked gets the starts asked, *nasked their number.
  */
 static inline __attribute__((always_inline)) uint64_t
 ask_words(const struct nt_matcher *m, const struct nt_word_filter *wf,
     int nwf, size_t p, uint64_t cand, uint64_t w, unsigned pstop,
     uint64_t *restrict hs, unsigned char *restrict at,
-    unsigned char *restrict end, uint64_t *asked)
+    unsigned char *restrict end, uint64_t *asked, size_t *nasked)
 {
 	const unsigned char *b = m->buf + p;
 	uint64_t x, h, skip = 0, all = cand, pass = 0;
@@ -694,6 +694,7 @@ ask_words(const struct nt_matcher *m, const struct nt_word_filter *wf,
 		pass |= (uint64_t)ok << n++;
 	}
 	*asked = all & ~skip;
+	*nasked = n;
 	return pass;
 }
 
@@ -727,11 +728,10 @@ word_filter(struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 	*walk = 0;
 	if (m->nwf == 1)
 		pass = ask_words(m, &m->wf[0], 1, p, cand, w, pstop, hs, at, end,
-		    &asked);
+		    &asked, &nasked);
 	else
 		pass = ask_words(m, m->wf, m->nwf, p, cand, w, pstop, hs, at, end,
-		    &asked);
-	nasked = (size_t)__builtin_popcountll(asked);
+		    &asked, &nasked);
 	/* Only the words that pass go on. */
 	for (; pass != 0; pass &= pass - 1) {
 		i = (size_t)__builtin_ctzll(pass);
