@@ -60,6 +60,14 @@ struct nt_matcher {
 	int wpairs;		/* words, too, go through the pair filter */
 	unsigned char fold[128];
 	size_t wend;		/* where the word first_word_maybe read ends */
+	/*
+	 * The block scan's last 64 bytes, for walk(): from wbase, wstop
+	 * bytes of ASCII (no NUL), bit k of wmask set if byte wbase + k is
+	 * a word byte.  wstop is 0 until process() has scanned a block.
+	 */
+	size_t wbase;
+	uint64_t wmask;
+	unsigned wstop;
 	size_t maxrun;		/* longer word runs cannot be in a name */
 	unsigned char *run;	/* a folded word run, or a word's normal form
 				   (high_word()): maxrun bytes */
@@ -899,10 +907,24 @@ walk(struct nt_matcher *m, size_t p, int eof, size_t *end, size_t *layer,
 			 * name can end inside it.  Its last byte is left to
 			 * the slow path when a mark may follow it.
 			 */
-			size_t r = q + 1, lim = q + m->maxrun;
+			size_t r = q + 1, lim = q + m->maxrun,
+			    kb = q - m->wbase;
 
 			if (lim > len)
 				lim = len;
+			/*
+			 * Its end from the block scan's mask where that saw
+			 * q: the byte loop's exit is mispredicted at nearly
+			 * every word.  (q < wbase wraps kb past wstop.)
+			 */
+			if (kb < m->wstop) {
+				uint64_t nw = ~m->wmask >> kb;
+
+				r = nw != 0 ? q + (size_t)__builtin_ctzll(nw) :
+				    m->wbase + 64;
+				if (r > lim)
+					r = lim;
+			}
 			while (r < lim && buf[r] < 0x80 && m->word[buf[r]])
 				r++;
 			if (r == len || (buf[r] >= 0x80 && !no_mark(buf + r)))
@@ -1224,6 +1246,9 @@ process(struct nt_matcher *m, int eof)
 			prev = 1;
 			continue;
 		}
+		m->wbase = pbase;
+		m->wmask = pw;
+		m->wstop = pstop;
 		r = walk(m, p, eof, &end, &layer, &value, &lw);
 		if (r == WALK_MORE) {
 			/* The window is full: no walk may be longer. */

@@ -705,6 +705,52 @@ t_block_word_filter(void **state)
 }
 
 /*
+ * The walk takes a word's end from the block scan's mask where the scan saw
+ * the word: names and near misses whose words end at every offset of a
+ * block and past it, a word that runs past the block's end, and a second
+ * word longer than any name, in both cases.
+ */
+static void
+t_walk_run_ends(void **state)
+{
+	static const char *const k[] = { "The Hague", "The Hagueeee",
+		"Xy", NULL };
+	static const char tail[] = "The Hague, The Hagueee The Hagueeeee "
+	    "The Hague3 The Hagueeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee "
+	    "The Hagueeee. Xyz Xy";
+	char text[512], want[256], shifted[sizeof(tail)];
+	size_t shift, j;
+	int f;
+
+	(void)state;
+	for (f = 0; f < 2; f++)
+		for (shift = 0; shift < 140; shift++) {
+			memset(text, '.', shift);
+			strcpy(text + shift, tail);
+			if (f) {
+				/* Every letter's case turned. */
+				for (j = shift; text[j] != '\0'; j++)
+					if (text[j] >= 'a' && text[j] <= 'z')
+						text[j] = (char)(text[j] - 32);
+					else if (text[j] >= 'A' &&
+					    text[j] <= 'Z')
+						text[j] = (char)(text[j] + 32);
+			}
+			memcpy(shifted, text + shift, sizeof(tail));
+			snprintf(want, sizeof(want),
+			    "%zu-%zu:1 %.9s;%zu-%zu:2 %.12s;%zu-%zu:3 %.2s",
+			    shift, shift + 9, shifted, shift + 95,
+			    shift + 107, shifted + 95, shift + 113,
+			    shift + 115, shifted + 113);
+			expect_spans(k, f ? NT_NORM_CASEFOLD : 0, text, want);
+			if (f == 0)
+				continue;
+			/* Case-sensitive, the turned text matches nothing. */
+			expect_spans(k, 0, text, "");
+		}
+}
+
+/*
  * What follows a word, seen from the block scan (the text long enough for
  * it, at every offset): a second word that ends in a quote or a letter
  * that is not ASCII, a line feed or tab between the words, punctuation
@@ -1010,6 +1056,7 @@ main(void)
 		cmocka_unit_test(t_failed_path_later_match),
 		cmocka_unit_test(t_filters_never_hide),
 		cmocka_unit_test(t_block_word_filter),
+		cmocka_unit_test(t_walk_run_ends),
 		cmocka_unit_test(t_block_second_words),
 		cmocka_unit_test(t_high_first_words),
 		cmocka_unit_test(t_no_tries),
