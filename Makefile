@@ -73,7 +73,7 @@ $(BUILD)/test_%: tests/unit/test_%.c $(OBJ) tests/unit/helpers.h
 
 # Everything: the plain build's tests, then the suite again under the
 # sanitizers and valgrind, then each fuzzer briefly.
-check: check-unit check-golden check-e2e check-peer check-faults lint-man
+check: check-unit check-golden check-e2e check-peer check-ref check-faults lint-man
 	$(MAKE) asan
 	$(MAKE) check-clang
 	$(MAKE) valgrind
@@ -106,7 +106,7 @@ lint-man:
 # The whole suite again under AddressSanitizer and UBSan.
 asan:
 	$(MAKE) BUILD=build-asan WERROR=1 CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
-	    LDFLAGS='-fsanitize=address,undefined' check-unit check-golden check-e2e check-peer
+	    LDFLAGS='-fsanitize=address,undefined' check-unit check-golden check-e2e check-peer check-ref
 
 valgrind: all $(UNITS:%=$(BUILD)/test_%)
 	@set -e; for t in $(UNITS); do \
