@@ -707,17 +707,18 @@ t_block_word_filter(void **state)
 /*
  * The walk takes a word's end from the block scan's mask where the scan saw
  * the word: names and near misses whose words end at every offset of a
- * block and past it, a word that runs past the block's end, and a second
- * word longer than any name, in both cases.
+ * block and past it, a word that runs past the block's end, a second word
+ * longer than any name, and words apart by a tab, in both cases.
  */
 static void
 t_walk_run_ends(void **state)
 {
 	static const char *const k[] = { "The Hague", "The Hagueeee",
 		"Xy", NULL };
-	static const char tail[] = "The Hague, The Hagueee The Hagueeeee "
+	/* A tab normalises to a space: the run must end before it. */
+	static const char tail[] = "The\tHague, The Hagueee The Hagueeeee "
 	    "The Hague3 The Hagueeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee "
-	    "The Hagueeee. Xyz Xy";
+	    "The\tHagueeee. Xyz Xy";
 	char text[512], want[256], shifted[sizeof(tail)];
 	size_t shift, j;
 	int f;
