@@ -309,13 +309,24 @@ def measure(c, size, opt, res_dir, built):
     return rec
 
 
-def run_rounds(recs, size, opt):
+def run_rounds(recs, size, opt, with_cat=False):
     """Time the prepared configurations in rounds (run 1 of each, then run 2
     of each, ...), so that a burst of load from other processes on a shared
-    machine hits every tool alike; then one run each on the one-line input."""
+    machine hits every tool alike; then one run each on the one-line input.
+    Each record keeps the rounds its runs were in, so that report.py can
+    take a ratio round by round.  With with_cat, every round also runs
+    `cat | cat`, and the record of those runs (id "cat-rounds") is returned:
+    the limit measured beside each configuration rather than minutes
+    before it, on a machine whose pipe speed moves from hour to hour."""
     inp = corpus(f"in-{size}.txt")
     todo = [r for r in recs if "_todo" in r]
-    for i in range(max((r["_todo"]["runs"] for r in todo), default=0)):
+    nround = max((r["_todo"]["runs"] for r in todo), default=0)
+    cat_rr = []
+    for i in range(nround):
+        if with_cat:
+            r = run_once("cat | cat", inp, opt.limit)
+            r["round"] = i
+            cat_rr.append(r)
         for rec in todo:
             t = rec["_todo"]
             if "skipped" in rec or i >= t["runs"]:
@@ -325,6 +336,7 @@ def run_rounds(recs, size, opt):
                 rec["skipped"] = ("timeout on the %s input" % size if r["timeout"]
                                   else f"exit {r['rc']}: {r['err']}")
                 continue
+            r["round"] = i
             t["rr"].append(r)
     for rec in todo:
         t = rec.pop("_todo")
@@ -334,6 +346,7 @@ def run_rounds(recs, size, opt):
         med = statistics.median(x["wall"] for x in rr)
         rec.update(bytes=nbytes, runs=len(rr), wall_s=med,
                    walls=[x["wall"] for x in rr],
+                   rounds=[x["round"] for x in rr],
                    user_s=statistics.median(x["user"] for x in rr),
                    sys_s=statistics.median(x["sys"] for x in rr),
                    rss_kb=max(x["rss_kb"] for x in rr),
@@ -347,6 +360,19 @@ def run_rounds(recs, size, opt):
                        oneline_mbps=nbytes / 1e6 / max(r["wall"] - st, 1e-6))
         else:
             rec["oneline_error"] = "timeout" if r["timeout"] else f"exit {r['rc']}"
+    if not cat_rr:
+        return None
+    nbytes = size_bytes(size)
+    med = statistics.median(x["wall"] for x in cat_rr)
+    return dict(id="cat-rounds", tool="cat",
+                desc="`cat \\| cat` (pipe), in the same rounds", size=size,
+                cmd="cat < IN | cat > /dev/null", bytes=nbytes,
+                runs=len(cat_rr), wall_s=med, walls=[x["wall"] for x in cat_rr],
+                rounds=[x["round"] for x in cat_rr], mbps=nbytes / 1e6 / med,
+                mbps_wall=nbytes / 1e6 / med, startup=None,
+                user_s=statistics.median(x["user"] for x in cat_rr),
+                sys_s=statistics.median(x["sys"] for x in cat_rr),
+                rss_kb=max(x["rss_kb"] for x in cat_rr))
 
 
 def measure_cat(size, opt):
@@ -556,7 +582,11 @@ def main():
                         % (rec["startup"]["median"] * 1e3, rec["estimate_s"]))
                 recs.append(rec)
             log(f"[{size}] g{g}: timing in rounds")
-            run_rounds(recs, size, opt)
+            catr = run_rounds(recs, size, opt,
+                              with_cat=not only or "cat" in only)
+            if catr:
+                catr["gaz"] = g
+                recs.append(catr)
             for rec in recs:
                 if "mbps" in rec:
                     log(f"[{size}] g{g} {rec['id']}: %.1f MB/s scan, %.1f MB/s wall, "

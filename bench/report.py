@@ -9,6 +9,7 @@ Prints the tables; with --readme, also replaces the text between the lines
 
 import json
 import os
+import statistics
 import sys
 
 PEERS = ["hyperscan", "pyahocorasick", "grep", "ripgrep"]
@@ -72,10 +73,32 @@ def rate(r):
     return r["mbps"], ""
 
 
+def paired(a, b, wall):
+    """a's throughput over b's, round by round: the median of the per-round
+    ratios, or None if the two were not timed in at least three common
+    rounds.  A noisy machine slows a whole round; this cancels that where
+    a ratio of medians, each from its own runs, would not."""
+    ra, rb = a.get("rounds"), b.get("rounds")
+    if not ra or not rb:
+        return None
+    sa = 0 if wall or not a.get("startup") else a["startup"]["median"]
+    sb = 0 if wall or not b.get("startup") else b["startup"]["median"]
+    wb = dict(zip(rb, b["walls"]))
+    rs = [max(wb[i] - sb, 1e-6) / max(w - sa, 1e-6)
+          for i, w in zip(ra, a["walls"]) if i in wb]
+    return statistics.median(rs) if len(rs) >= 3 else None
+
+
 def ratio(a, b):
-    """Text for a/b throughput; 'w' when wall figures had to be used."""
+    """Text for a/b throughput; 'w' when wall figures had to be used.
+    Paired round by round (paired()) where both were timed in the same
+    rounds, else the ratio of their medians."""
     (x, kx), (y, ky) = rate(a), rate(b)
-    if kx or ky:
+    wall = bool(kx or ky)
+    p = paired(a, b, wall)
+    if p is not None:
+        return p, " (wall)" if wall else ""
+    if wall:
         x, y = a["mbps_wall"], b["mbps_wall"]
         return x / y, " (wall)"
     return x / y, ""
@@ -87,7 +110,12 @@ def cpu_mbps(r, res_dir):
     Less sensitive than wall time to other processes on a shared machine.
     Startup CPU comes from hyperfine (mean user and system time).
     """
-    if "user_s" not in r or not r.get("startup"):
+    if "user_s" not in r:
+        return None
+    if r["tool"] == "cat":
+        cpu = r["user_s"] + r["sys_s"]
+        return r["bytes"] / 1e6 / cpu if cpu > 0.01 else None
+    if not r.get("startup"):
         return None
     st = r["startup"]
     if st.get("user") is None and res_dir:
@@ -161,6 +189,8 @@ def table(res, size):
 def ratios(res, size):
     recs = res["records"]
     out = ["", f"#### Ratios nertag / peer (scan throughput, same run, input {size}; "
+           "the median of the ratios of the runs in one round where both were "
+           "timed in the same rounds, `cat` in the gazetteer's own rounds; "
            "\"(wall)\": wall-clock figures, startup included, because one side "
            "is startup-bound)\n"]
     if not res["nertag"]:
@@ -169,8 +199,8 @@ def ratios(res, size):
     out.append("| gazetteer | nertag configuration | ÷ hyperscan | ÷ pyahocorasick "
                "| ÷ grep | ÷ ripgrep | cat ÷ nertag |")
     out.append("|---|---|--:|--:|--:|--:|--:|")
-    cat = find(recs, "cat", None, size)
     for g in res["gazetteers"]:
+        cat = find(recs, "cat-rounds", g, size) or find(recs, "cat", None, size)
         for nid in NT:
             n = find(recs, nid, g, size)
             if not ok(n):
@@ -261,9 +291,9 @@ def targets(res, size):
             worst = max(r["rss_kb"], r.get("oneline_rss_kb") or 0)
             row(f"peak RSS ≤ index + 16 MiB ({g}, 100 MB and one-line)",
                 f"{worst / 1024:.1f} MiB vs {lim / 1024:.1f} MiB", worst <= lim)
-    cat = find(recs, "cat", None, size)
     for g in res["gazetteers"]:
         n = get("nertag-idx-tsv", g)
+        cat = find(recs, "cat-rounds", g, size) or find(recs, "cat", None, size)
         if n and ok(cat):
             x, k = ratio(cat, n)
             row(f"within 5× of cat ({g}, tsv from index)", f"{x:.2f}×{k}", x <= 5)
