@@ -173,28 +173,53 @@ putc_(struct nt_out *o, unsigned char c)
 
 /*
  * Decimal digits by hand: snprintf was a tenth of the time of tsv output.
- * Two digits come from a table and eight are put together in a register,
- * stored at once: digits stored one by one and then copied were read back
- * before the stores had landed.
+ * Eight digits are split out of one number in a register, two lanes of
+ * four, then four of two, then eight of one, each split a multiply by a
+ * reciprocal and a shift that are exact in this range (checked for every
+ * number below 10^8), and stored at once: digits stored one by one were
+ * read back before the stores had landed, and a table of digit pairs took
+ * four loads and two divisions.
  */
-static const char digit_pairs[] =
-    "00010203040506070809101112131415161718192021222324252627282930313233"
-    "34353637383940414243444546474849505152535455565758596061626364656667"
-    "6869707172737475767778798081828384858687888990919293949596979899";
 
 /* The eight digits of w < 10^8, leading zeros too, first in the low byte. */
 static inline uint64_t
 digits8(uint32_t w)
 {
-	uint32_t hi = w / 10000, lo = w % 10000;
-	uint16_t a, b, c, e;
+	uint64_t x = w, q, y;
 
-	memcpy(&a, digit_pairs + 2 * (hi / 100), 2);
-	memcpy(&b, digit_pairs + 2 * (hi % 100), 2);
-	memcpy(&c, digit_pairs + 2 * (lo / 100), 2);
-	memcpy(&e, digit_pairs + 2 * (lo % 100), 2);
-	return (uint64_t)a | (uint64_t)b << 16 | (uint64_t)c << 32 |
-	    (uint64_t)e << 48;
+	q = (x * 109951163u) >> 40;		/* x / 10^4 */
+	y = q | (x - q * 10000) << 32;
+	q = (y * 10486) >> 20 & 0x0000007F0000007Fu;	/* / 100 a lane */
+	y = q | (y - q * 100) << 16;
+	q = (y * 103) >> 10 & 0x000F000F000F000Fu;	/* / 10 a lane */
+	y = q | (y - q * 10) << 8;
+	return y + 0x3030303030303030u;
+}
+
+/* x with its low byte first in memory, whatever the machine's order. */
+static inline void
+store_le64(unsigned char *d, uint64_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	memcpy(d, &x, 8);
+}
+
+/*
+ * The digits of v < 10^8 at d, without leading zeros (one 0 for 0), which
+ * has room for 8 bytes; returns their number.  The leading zeros are the
+ * low bytes whose digit is 0; a bit in the last byte stops the count there.
+ */
+static inline size_t
+u32_at(unsigned char *d, uint32_t v)
+{
+	uint64_t x = digits8(v);
+	size_t z = (size_t)__builtin_ctzll((x & 0x0F0F0F0F0F0F0F0Fu) |
+	    (uint64_t)1 << 56) / 8;
+
+	store_le64(d, x >> 8 * z);
+	return 8 - z;
 }
 
 /*
@@ -204,21 +229,20 @@ digits8(uint32_t w)
 static size_t
 u64_at(unsigned char *d, uint64_t v)
 {
-	uint64_t x;
-	size_t n, z;
+	size_t n;
 
-	if (v >= 100000000) {
-		n = u64_at(d, v / 100000000);
-		x = digits8((uint32_t)(v % 100000000));
-		memcpy(d + n, &x, 8);
-		return n + 8;
+	if (v < 100000000)
+		return u32_at(d, (uint32_t)v);
+	if (v < 10000000000000000u)
+		n = u32_at(d, (uint32_t)(v / 100000000));
+	else {
+		n = u32_at(d, (uint32_t)(v / 10000000000000000u));
+		store_le64(d + n, digits8((uint32_t)(v / 100000000 %
+		    100000000)));
+		n += 8;
 	}
-	x = digits8((uint32_t)v);
-	/* Leading zeros are the low bytes whose digit is 0. */
-	z = v == 0 ? 7 : (size_t)__builtin_ctzll(x & 0x0F0F0F0F0F0F0F0Fu) / 8;
-	x >>= 8 * z;
-	memcpy(d, &x, 8);
-	return 8 - z;
+	store_le64(d + n, digits8((uint32_t)(v % 100000000)));
+	return n + 8;
 }
 
 static void
@@ -442,6 +466,20 @@ tsv_at(unsigned char *d, const unsigned char *p, size_t n)
 			}
 		}
 		d += i;
+	} else if (n >= 4) {
+		/*
+		 * Short names are most names: two four-byte loads that may
+		 * overlap cover the field without reading past it.
+		 */
+		uint32_t a, b;
+
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		if (tsv_clean((uint64_t)a << 32 | b)) {
+			memcpy(d, &a, 4);
+			memcpy(d + n - 4, &b, 4);
+			return n;
+		}
 	}
 	for (; i < n; i++) {
 		unsigned char c = p[i];

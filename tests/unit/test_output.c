@@ -349,7 +349,8 @@ tsv_ref(char *d, const char *p, size_t n)
 
 /*
  * tsv lines field by field against the reference, where the writer takes
- * shortcuts: offsets of every digit count and past 32 bits, and texts of
+ * shortcuts: offsets of every digit count and past 32 bits (powers of ten
+ * and their neighbours, and 4,000 pseudo-random ones), and texts of
  * every length up to 40 with an escape (or a byte near one) at every
  * place, so that each eight-byte step and the last, overlapping one meet
  * it.
@@ -368,6 +369,7 @@ t_tsv_fields(void **state)
 	struct nt_out *o;
 	struct nt_span s = { 0, 0, 0, 1 };
 	size_t n, at, e, i, k, len;
+	uint64_t x;
 	FILE *f;
 
 	(void)state;
@@ -382,6 +384,33 @@ t_tsv_fields(void **state)
 	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
 		s.start = offs[i];
 		s.end = offs[sizeof(offs) / sizeof(offs[0]) - 1 - i];
+		nt_out_span(o, (const unsigned char *)"Kyiv", 4, &s);
+		w += sprintf(w, "%llu\t%llu\tLOC\tKyiv\tKyiv\n",
+		    (unsigned long long)s.start, (unsigned long long)s.end);
+	}
+	/*
+	 * Every power of ten and its neighbours, and numbers of every digit
+	 * count whose digits are all over the place (each of the writer's
+	 * splits into lanes meets every digit value).
+	 */
+	for (x = 1, i = 0; i < 20; i++, x *= 10) {
+		s.start = x - 1;
+		s.end = x;
+		nt_out_span(o, (const unsigned char *)"Kyiv", 4, &s);
+		w += sprintf(w, "%llu\t%llu\tLOC\tKyiv\tKyiv\n",
+		    (unsigned long long)s.start, (unsigned long long)s.end);
+		s.start = x + 1;
+		s.end = x * 9 + x / 10 * 8;
+		nt_out_span(o, (const unsigned char *)"Kyiv", 4, &s);
+		w += sprintf(w, "%llu\t%llu\tLOC\tKyiv\tKyiv\n",
+		    (unsigned long long)s.start, (unsigned long long)s.end);
+	}
+	for (x = 88172645463325252u, i = 0; i < 4000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		s.start = x >> (i % 64);
+		s.end = (x >> 32) % 100000000;
 		nt_out_span(o, (const unsigned char *)"Kyiv", 4, &s);
 		w += sprintf(w, "%llu\t%llu\tLOC\tKyiv\tKyiv\n",
 		    (unsigned long long)s.start, (unsigned long long)s.end);
