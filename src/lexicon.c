@@ -100,7 +100,8 @@ struct nt_lexicon {
 	struct layer *layer;
 	size_t nlayers, layercap;
 	char **label;			/* lexicon labels */
-	size_t nlabels, labelcap;
+	size_t *labellen;		/* their lengths */
+	size_t nlabels, labelcap, lencap;
 	struct nt_trie *exclude;	/* stop-listed names, or NULL */
 	int damaged;			/* a guard found a damaged block */
 	int any_index;
@@ -133,7 +134,11 @@ lexicon_label(struct nt_lexicon *x, const char *name)
 		if (strcmp(x->label[i], name) == 0)
 			return (unsigned)i;
 	xgrow(&x->label, &x->labelcap, x->nlabels + 1, sizeof(*x->label));
-	x->label[x->nlabels] = xmemdup(name, strlen(name));
+	xgrow(&x->labellen, &x->lencap, x->nlabels + 1, sizeof(*x->labellen));
+	/* Padded with NULs to 16 bytes: see struct nt_lex_entry. */
+	x->labellen[x->nlabels] = strlen(name);
+	x->label[x->nlabels] = xcalloc(x->labellen[x->nlabels] / 16 + 1, 16);
+	memcpy(x->label[x->nlabels], name, x->labellen[x->nlabels]);
 	return (unsigned)x->nlabels++;
 }
 
@@ -686,6 +691,23 @@ nt_lex_entry(const struct nt_lexicon *x, size_t layer, uint32_t value,
 	int good = 1;
 
 	/*
+	 * Asked at every match: where the entry's bytes need no guard (built
+	 * here, or an index already checked whole) and are consistent, take
+	 * them without the questions below.
+	 */
+	if (value - 1 < l->nent && (l->guard == NULL || l->guard->all)) {
+		start = value >= 2 ? l->idend[value - 2] : 0;
+		end = l->idend[value - 1];
+		if (start <= end && end <= l->nids) {
+			ent->label_no = l->labelmap[label_of(l, value - 1)];
+			ent->label = x->label[ent->label_no];
+			ent->labellen = x->labellen[ent->label_no];
+			ent->id = l->ids + start;
+			ent->idlen = end - start;
+			return 0;
+		}
+	}
+	/*
 	 * A damaged index gives an empty ID and its first label, no crash;
 	 * a damaged block also returns -1.
 	 */
@@ -706,6 +728,7 @@ nt_lex_entry(const struct nt_lexicon *x, size_t layer, uint32_t value,
 	lab = label_of(l, value - 1);
 	ent->label_no = l->labelmap[lab];
 	ent->label = x->label[ent->label_no];
+	ent->labellen = x->labellen[ent->label_no];
 	ent->id = l->ids + start;
 	ent->idlen = end - start;
 	return good ? 0 : -1;
@@ -967,6 +990,7 @@ nt_lex_free(struct nt_lexicon *x)
 	for (i = 0; i < x->nlabels; i++)
 		free(x->label[i]);
 	free(x->label);
+	free(x->labellen);
 	nt_trie_free(x->exclude);
 	free(x);
 }

@@ -15,7 +15,13 @@ struct nt_lexicon;
 
 /* What a match reports. */
 struct nt_lex_entry {
-	const char *label;	/* NUL-terminated */
+	/*
+	 * NUL-terminated, labellen bytes before the NUL; its buffer may be
+	 * read to a multiple of 16 bytes (16 at least), so that a writer can
+	 * copy a short label with one fixed-size move.
+	 */
+	const char *label;
+	size_t labellen;
 	unsigned label_no;	/* 0, 1, ... in order of first appearance */
 	const char *id;		/* not NUL-terminated */
 	size_t idlen;

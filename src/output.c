@@ -500,14 +500,14 @@ static void
 span_tsv(struct nt_out *o, const unsigned char *p, size_t n,
     const struct nt_span *s, const struct nt_lex_entry *e)
 {
-	size_t lablen = strlen(e->label), need;
+	size_t lablen = e->labellen, need;
 	unsigned char *d;
 
 	/*
 	 * A whole line that fits in the buffer's free room is written there
 	 * in one pass: piece by piece, the line cost more than the match.
 	 */
-	need = 2 * 20 + 5 + lablen + 2 * n + 2 * e->idlen +
+	need = 2 * 20 + 5 + 16 + lablen + 2 * n + 2 * e->idlen +
 	    (o->cfg.show_file ? 2 * o->filelen + 1 : 0) +
 	    (o->cfg.records ? o->keylen + 1 : 0);
 	if (!o->cfg.line_buffered && o->err == 0 && need <= OUTBUF - o->len) {
@@ -526,7 +526,11 @@ span_tsv(struct nt_out *o, const unsigned char *p, size_t n,
 		*d++ = '\t';
 		d += u64_at(d, s->end);
 		*d++ = '\t';
-		memcpy(d, e->label, lablen);
+		/* A short label in one move (its buffer is padded). */
+		if (lablen <= 16)
+			memcpy(d, e->label, 16);
+		else
+			memcpy(d, e->label, lablen);
 		d += lablen;
 		*d++ = '\t';
 		d += tsv_at(d, p, n);
@@ -620,7 +624,7 @@ span_jsonl(struct nt_out *o, const unsigned char *p, size_t n,
 	puts_(o, ",\"end\":");
 	put_u64(o, s->end);
 	puts_(o, ",\"label\":");
-	put_json(o, (const unsigned char *)e->label, strlen(e->label));
+	put_json(o, (const unsigned char *)e->label, e->labellen);
 	puts_(o, ",\"text\":");
 	put_json(o, p, n);
 	puts_(o, ",\"id\":");
