@@ -384,13 +384,73 @@ nt_out_span(void *ctx, const unsigned char *p, size_t n,
 	formats[o->cfg.format].span(o, p, n, s, &ent);
 }
 
+/*
+ * n bytes from p to d, a short run in moves of fixed size that may
+ * overlap (a call of memcpy() cost more than the move for a name).
+ */
+static inline void
+copy_at(unsigned char *d, const unsigned char *p, size_t n)
+{
+	uint64_t a, b;
+	uint32_t c, f;
+
+	if (n > 16)
+		memcpy(d, p, n);
+	else if (n >= 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4) {
+		memcpy(&c, p, 4);
+		memcpy(&f, p + n - 4, 4);
+		memcpy(d, &c, 4);
+		memcpy(d + n - 4, &f, 4);
+	} else
+		while (n-- > 0)
+			*d++ = *p++;
+}
+
+/* A label at d, in one move if short (its buffer is padded: lexicon.h). */
+static inline size_t
+label_at(unsigned char *d, const struct nt_lex_entry *e)
+{
+	if (e->labellen <= 16)
+		memcpy(d, e->label, 16);
+	else
+		memcpy(d, e->label, e->labellen);
+	return e->labellen;
+}
+
 static void
 span_inline(struct nt_out *o, const unsigned char *p, size_t n,
     const struct nt_span *s, const struct nt_lex_entry *e)
 {
 	int xml = o->cfg.format == F_XML;
+	unsigned char *d;
 
 	(void)s;
+	/*
+	 * The common case, a name whose ID is itself, written into the
+	 * buffer in one pass as the tsv writer does.
+	 */
+	if (!xml && !o->cfg.color && !o->cfg.records &&
+	    !o->cfg.line_buffered && o->err == 0 &&
+	    2 * e->labellen + n + 5 + 16 <= OUTBUF - o->len &&
+	    e->idlen == n && memcmp(e->id, p, n) == 0) {
+		d = o->buf + o->len;
+		*d++ = '<';
+		d += label_at(d, e);
+		*d++ = '>';
+		copy_at(d, p, n);
+		d += n;
+		*d++ = '<';
+		*d++ = '/';
+		d += label_at(d, e);
+		*d++ = '>';
+		o->len = (size_t)(d - o->buf);
+		return;
+	}
 	if (o->cfg.color)
 		puts_(o, colors[e->label_no % (sizeof(colors) /
 		    sizeof(colors[0]))]);
@@ -526,12 +586,7 @@ span_tsv(struct nt_out *o, const unsigned char *p, size_t n,
 		*d++ = '\t';
 		d += u64_at(d, s->end);
 		*d++ = '\t';
-		/* A short label in one move (its buffer is padded). */
-		if (lablen <= 16)
-			memcpy(d, e->label, 16);
-		else
-			memcpy(d, e->label, lablen);
-		d += lablen;
+		d += label_at(d, e);
 		*d++ = '\t';
 		d += tsv_at(d, p, n);
 		*d++ = '\t';

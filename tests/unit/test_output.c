@@ -46,8 +46,9 @@ teardown(void **state)
  * kept for a NUL); returns its length.
  */
 static size_t
-render_into(const char *fmt, const struct nt_out_config *base,
-    const char *input, size_t n, char *got, size_t cap)
+render_lex(const struct nt_lexicon *x, const char *fmt,
+    const struct nt_out_config *base, const char *input, size_t n, char *got,
+    size_t cap)
 {
 	struct nt_out_config cfg;
 	struct nt_match_config mc;
@@ -61,11 +62,11 @@ render_into(const char *fmt, const struct nt_out_config *base,
 	cfg = *base;
 	cfg.fd = fileno(f);
 	cfg.format = nt_out_format(fmt);
-	cfg.lex = lex;
+	cfg.lex = x;
 	assert_true(cfg.format >= 0);
 	o = nt_out_new(&cfg);
 	memset(&mc, 0, sizeof(mc));
-	tries[0] = nt_lex_trie(lex, 0);
+	tries[0] = nt_lex_trie(x, 0);
 	mc.tries = tries;
 	mc.ntries = 1;
 	mc.text = nt_out_text;
@@ -84,6 +85,14 @@ render_into(const char *fmt, const struct nt_out_config *base,
 	got[r] = '\0';
 	fclose(f);
 	return r;
+}
+
+/* render_lex() with the lexicon of setup(). */
+static size_t
+render_into(const char *fmt, const struct nt_out_config *base,
+    const char *input, size_t n, char *got, size_t cap)
+{
+	return render_lex(lex, fmt, base, input, n, got, cap);
 }
 
 /* render_into() a static buffer, which it returns. */
@@ -443,6 +452,59 @@ t_tsv_fields(void **state)
 	free(got);
 }
 
+/*
+ * Inline output of names that are their own IDs, which the writer puts
+ * into its buffer in one pass with moves of fixed size: names of every
+ * length from 1 to 40 under labels of 1, 16, 17 and 40 bytes (a short
+ * label is copied 16 bytes at a time), against the line built here.
+ */
+static void
+t_inline_fields(void **state)
+{
+	static const char *labels[] = { "L", "LABEL_OF_SIXTEEN",
+	    "LABEL_OF_SEVENTEEN_", "LABEL_OF_FORTY_BYTES_IS_LONGER_THAN_16_B" };
+	static char text[1 << 16], want[1 << 17], got[1 << 17];
+	struct nt_lexicon *x = nt_lex_new(0);
+	struct nt_out_config c;
+	struct nt_error e;
+	char path[128], name[48];
+	char *t = text, *w = want;
+	size_t j, k, i;
+	FILE *f;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/nertag-unit-out.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	for (j = 0; j < 4; j++) {
+		assert_int_equal(strlen(labels[j]), j == 0 ? 1 : j == 1 ? 16 :
+		    j == 2 ? 19 : 40);
+		snprintf(path, sizeof(path), "%s/g%zu.txt", dir, j);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		for (k = 1; k <= 40; k++) {
+			/* Distinct names: the label's letter, then others. */
+			for (i = 0; i < k; i++)
+				name[i] = (char)(i == 0 ? 'a' + j :
+				    'a' + (i * 7 + k) % 26);
+			name[k] = '\0';
+			fprintf(f, "%s\n", name);
+			t += sprintf(t, "%s | ", name);
+			w += sprintf(w, "<%s>%s</%s> | ", labels[j], name,
+			    labels[j]);
+		}
+		fclose(f);
+		assert_int_equal(nt_lex_gazetteer(x, path, labels[j], &e), 0);
+		unlink(path);
+	}
+	rmdir(dir);
+	assert_int_equal(nt_lex_prepare(x, &e), 0);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(render_lex(x, "inline", &c, text,
+	    (size_t)(t - text), got, sizeof(got)), (size_t)(w - want));
+	assert_string_equal(got, want);
+	nt_lex_free(x);
+}
+
 static void
 t_formats_records(void **state)
 {
@@ -690,6 +752,7 @@ main(void)
 		cmocka_unit_test(t_nothing_after_error),
 		cmocka_unit_test(t_large_output),
 		cmocka_unit_test(t_tsv_fields),
+		cmocka_unit_test(t_inline_fields),
 		cmocka_unit_test(t_untag_splits),
 	};
 
