@@ -362,36 +362,33 @@ def run_rounds(recs, size, opt, with_cat=False):
             rec["oneline_error"] = "timeout" if r["timeout"] else f"exit {r['rc']}"
     if not cat_rr:
         return None
+    rec = cat_record("cat-rounds", "`cat \\| cat` (pipe), in the same rounds",
+                     size, cat_rr)
+    rec.update(rounds=[x["round"] for x in cat_rr], startup=None)
+    return rec
+
+
+def cat_record(rid, desc, size, rr):
+    """The record of the `cat | cat` runs rr on the SIZE input."""
     nbytes = size_bytes(size)
-    med = statistics.median(x["wall"] for x in cat_rr)
-    return dict(id="cat-rounds", tool="cat",
-                desc="`cat \\| cat` (pipe), in the same rounds", size=size,
-                cmd="cat < IN | cat > /dev/null", bytes=nbytes,
-                runs=len(cat_rr), wall_s=med, walls=[x["wall"] for x in cat_rr],
-                rounds=[x["round"] for x in cat_rr], mbps=nbytes / 1e6 / med,
-                mbps_wall=nbytes / 1e6 / med, startup=None,
-                user_s=statistics.median(x["user"] for x in cat_rr),
-                sys_s=statistics.median(x["sys"] for x in cat_rr),
-                rss_kb=max(x["rss_kb"] for x in cat_rr))
+    med = statistics.median(x["wall"] for x in rr)
+    return dict(id=rid, tool="cat", desc=desc, size=size, gaz=None,
+                cmd="cat < IN | cat > /dev/null", bytes=nbytes, runs=len(rr),
+                wall_s=med, walls=[x["wall"] for x in rr],
+                mbps=nbytes / 1e6 / med, mbps_wall=nbytes / 1e6 / med,
+                user_s=statistics.median(x["user"] for x in rr),
+                sys_s=statistics.median(x["sys"] for x in rr),
+                rss_kb=max(x["rss_kb"] for x in rr))
 
 
 def measure_cat(size, opt):
     cmd = "cat | cat"
-    rec = dict(id="cat", tool="cat", desc="cat | cat (pipe)", size=size,
-               gaz=None, cmd="cat < IN | cat > /dev/null")
     inp = corpus(f"in-{size}.txt")
-    nbytes = size_bytes(size)
     rr = [run_once(cmd, inp, opt.limit) for _ in range(max(opt.runs, 5))]
-    med = statistics.median(x["wall"] for x in rr)
+    rec = cat_record("cat", "cat | cat (pipe)", size, rr)
     r1 = run_once(cmd, corpus(f"in-{size}.oneline.txt"), opt.limit)
-    rec.update(bytes=nbytes, runs=len(rr), wall_s=med,
-               walls=[x["wall"] for x in rr], mbps=nbytes / 1e6 / med,
-               user_s=statistics.median(x["user"] for x in rr),
-               sys_s=statistics.median(x["sys"] for x in rr),
-               mbps_wall=nbytes / 1e6 / med,
-               rss_kb=max(x["rss_kb"] for x in rr),
-               oneline_wall_s=r1["wall"], oneline_rss_kb=r1["rss_kb"],
-               oneline_mbps=nbytes / 1e6 / r1["wall"])
+    rec.update(oneline_wall_s=r1["wall"], oneline_rss_kb=r1["rss_kb"],
+               oneline_mbps=rec["bytes"] / 1e6 / r1["wall"])
     return rec
 
 

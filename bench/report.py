@@ -134,6 +134,12 @@ def ok(r):
     return r is not None and "skipped" not in r and "mbps" in r
 
 
+def cat_for(recs, g, size):
+    """The `cat | cat` to set against gazetteer g: the one timed in its
+    rounds, or else (older results) the one timed on its own."""
+    return find(recs, "cat-rounds", g, size) or find(recs, "cat", None, size)
+
+
 def table(res, size):
     recs = res["records"]
     out = []
@@ -146,10 +152,9 @@ def table(res, size):
     out.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
     cat = find(recs, "cat", None, size)
     if cat:
-        cpu = cat.get("user_s", 0) + cat.get("sys_s", 0)
         out.append(f"| – | `cat \\| cat` (pipe) | {f1(cat['mbps'])} | "
                    f"{f1(cat['mbps_wall'])} | "
-                   f"{f1(cat['bytes'] / 1e6 / cpu) if cpu > 0.01 else '–'} | "
+                   f"{f1(cpu_mbps(cat, None))} | "
                    f"{f1(cat['oneline_mbps'])} | – | – | – | "
                    f"{mib(cat['rss_kb'])} | {mib(cat['oneline_rss_kb'])} | – | "
                    "physical limit |")
@@ -200,7 +205,7 @@ def ratios(res, size):
                "| ÷ grep | ÷ ripgrep | cat ÷ nertag |")
     out.append("|---|---|--:|--:|--:|--:|--:|")
     for g in res["gazetteers"]:
-        cat = find(recs, "cat-rounds", g, size) or find(recs, "cat", None, size)
+        cat = cat_for(recs, g, size)
         for nid in NT:
             n = find(recs, nid, g, size)
             if not ok(n):
@@ -293,7 +298,7 @@ def targets(res, size):
                 f"{worst / 1024:.1f} MiB vs {lim / 1024:.1f} MiB", worst <= lim)
     for g in res["gazetteers"]:
         n = get("nertag-idx-tsv", g)
-        cat = find(recs, "cat-rounds", g, size) or find(recs, "cat", None, size)
+        cat = cat_for(recs, g, size)
         if n and ok(cat):
             x, k = ratio(cat, n)
             row(f"within 5× of cat ({g}, tsv from index)", f"{x:.2f}×{k}", x <= 5)

@@ -682,12 +682,24 @@ label_of(const struct layer *l, uint32_t i)
 	    l->run[lo].label : 0;
 }
 
+/* Entry value of l, whose ID is ids[start, end). */
+static void
+fill_entry(const struct nt_lexicon *x, const struct layer *l, uint32_t value,
+    uint32_t start, uint32_t end, struct nt_lex_entry *ent)
+{
+	ent->label_no = l->labelmap[label_of(l, value - 1)];
+	ent->label = x->label[ent->label_no];
+	ent->labellen = x->labellen[ent->label_no];
+	ent->id = l->ids + start;
+	ent->idlen = end - start;
+}
+
 int
 nt_lex_entry(const struct nt_lexicon *x, size_t layer, uint32_t value,
     struct nt_lex_entry *ent)
 {
 	const struct layer *l = &x->layer[layer];
-	uint32_t start, end, lab;
+	uint32_t start, end;
 	int good = 1;
 
 	/*
@@ -699,11 +711,7 @@ nt_lex_entry(const struct nt_lexicon *x, size_t layer, uint32_t value,
 		start = value >= 2 ? l->idend[value - 2] : 0;
 		end = l->idend[value - 1];
 		if (start <= end && end <= l->nids) {
-			ent->label_no = l->labelmap[label_of(l, value - 1)];
-			ent->label = x->label[ent->label_no];
-			ent->labellen = x->labellen[ent->label_no];
-			ent->id = l->ids + start;
-			ent->idlen = end - start;
+			fill_entry(x, l, value, start, end, ent);
 			return 0;
 		}
 	}
@@ -725,12 +733,7 @@ nt_lex_entry(const struct nt_lexicon *x, size_t layer, uint32_t value,
 		good = 0;
 		start = end = 0;
 	}
-	lab = label_of(l, value - 1);
-	ent->label_no = l->labelmap[lab];
-	ent->label = x->label[ent->label_no];
-	ent->labellen = x->labellen[ent->label_no];
-	ent->id = l->ids + start;
-	ent->idlen = end - start;
+	fill_entry(x, l, value, start, end, ent);
 	return good ? 0 : -1;
 }
 

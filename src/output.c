@@ -427,6 +427,7 @@ span_inline(struct nt_out *o, const unsigned char *p, size_t n,
     const struct nt_span *s, const struct nt_lex_entry *e)
 {
 	int xml = o->cfg.format == F_XML;
+	int same = e->idlen == n && memcmp(e->id, p, n) == 0;
 	unsigned char *d;
 
 	(void)s;
@@ -434,10 +435,9 @@ span_inline(struct nt_out *o, const unsigned char *p, size_t n,
 	 * The common case, a name whose ID is itself, written into the
 	 * buffer in one pass as the tsv writer does.
 	 */
-	if (!xml && !o->cfg.color && !o->cfg.records &&
+	if (same && !xml && !o->cfg.color && !o->cfg.records &&
 	    !o->cfg.line_buffered && o->err == 0 &&
-	    2 * e->labellen + n + 5 + 16 <= OUTBUF - o->len &&
-	    e->idlen == n && memcmp(e->id, p, n) == 0) {
+	    2 * e->labellen + n + 5 + 16 <= OUTBUF - o->len) {
 		d = o->buf + o->len;
 		*d++ = '<';
 		d += label_at(d, e);
@@ -456,7 +456,7 @@ span_inline(struct nt_out *o, const unsigned char *p, size_t n,
 		    sizeof(colors[0]))]);
 	putc_(o, '<');
 	puts_(o, e->label);
-	if (e->idlen != n || memcmp(e->id, p, n) != 0) {
+	if (!same) {
 		puts_(o, " id=\"");
 		put_xml(o, (const unsigned char *)e->id, e->idlen, 1);
 		putc_(o, '"');

@@ -357,6 +357,22 @@ tsv_ref(char *d, const char *p, size_t n)
 }
 
 /*
+ * Write "Kyiv" at the offsets start and end to o, and the tsv line it must
+ * give at w; returns the end of that line.
+ */
+static char *
+kyiv_at(struct nt_out *o, uint64_t start, uint64_t end, char *w)
+{
+	struct nt_span s = { 0, 0, 0, 1 };
+
+	s.start = start;
+	s.end = end;
+	nt_out_span(o, (const unsigned char *)"Kyiv", 4, &s);
+	return w + sprintf(w, "%llu\t%llu\tLOC\tKyiv\tKyiv\n",
+	    (unsigned long long)start, (unsigned long long)end);
+}
+
+/*
  * tsv lines field by field against the reference, where the writer takes
  * shortcuts: offsets of every digit count and past 32 bits (powers of ten
  * and their neighbours, and 4,000 pseudo-random ones), and texts of
@@ -390,39 +406,23 @@ t_tsv_fields(void **state)
 	c.lex = lex;
 	o = nt_out_new(&c);
 	w = want;
-	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
-		s.start = offs[i];
-		s.end = offs[sizeof(offs) / sizeof(offs[0]) - 1 - i];
-		nt_out_span(o, (const unsigned char *)"Kyiv", 4, &s);
-		w += sprintf(w, "%llu\t%llu\tLOC\tKyiv\tKyiv\n",
-		    (unsigned long long)s.start, (unsigned long long)s.end);
-	}
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
+		w = kyiv_at(o, offs[i], offs[sizeof(offs) / sizeof(offs[0]) - 1 -
+		    i], w);
 	/*
 	 * Every power of ten and its neighbours, and numbers of every digit
 	 * count whose digits are all over the place (each of the writer's
 	 * splits into lanes meets every digit value).
 	 */
 	for (x = 1, i = 0; i < 20; i++, x *= 10) {
-		s.start = x - 1;
-		s.end = x;
-		nt_out_span(o, (const unsigned char *)"Kyiv", 4, &s);
-		w += sprintf(w, "%llu\t%llu\tLOC\tKyiv\tKyiv\n",
-		    (unsigned long long)s.start, (unsigned long long)s.end);
-		s.start = x + 1;
-		s.end = x * 9 + x / 10 * 8;
-		nt_out_span(o, (const unsigned char *)"Kyiv", 4, &s);
-		w += sprintf(w, "%llu\t%llu\tLOC\tKyiv\tKyiv\n",
-		    (unsigned long long)s.start, (unsigned long long)s.end);
+		w = kyiv_at(o, x - 1, x, w);
+		w = kyiv_at(o, x + 1, x * 9 + x / 10 * 8, w);
 	}
 	for (x = 88172645463325252u, i = 0; i < 4000; i++) {
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
-		s.start = x >> (i % 64);
-		s.end = (x >> 32) % 100000000;
-		nt_out_span(o, (const unsigned char *)"Kyiv", 4, &s);
-		w += sprintf(w, "%llu\t%llu\tLOC\tKyiv\tKyiv\n",
-		    (unsigned long long)s.start, (unsigned long long)s.end);
+		w = kyiv_at(o, x >> (i % 64), (x >> 32) % 100000000, w);
 	}
 	s.start = 1;
 	s.end = 2;
