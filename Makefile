@@ -22,14 +22,20 @@ UTF8PROC_LIBS	!= pkg-config --libs libutf8proc
 CMOCKA_CFLAGS	!= pkg-config --cflags cmocka
 CMOCKA_LIBS	!= pkg-config --libs cmocka
 
-ALLCFLAGS = $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR_FLAGS) $(UTF8PROC_CFLAGS)
+ALLCFLAGS = $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR_FLAGS) $(UTF8PROC_CFLAGS) \
+	    $(THREADS)
+# -j: worker threads (src/parallel.c).
+THREADS	= -pthread
 WERROR_FLAGS = $(WERROR:1=-Werror)
 
-MODS	= util verify normalize trie gazetteer lexicon match output records
+MODS	= util verify normalize trie gazetteer lexicon match output records \
+	  parallel
 HDR	= src/util.h src/verify.h src/normalize.h src/trie.h src/gazetteer.h \
-	  src/lexicon.h src/match.h src/output.h src/records.h
+	  src/lexicon.h src/match.h src/output.h src/records.h \
+	  src/parallel.h
 OBJ	= $(MODS:%=$(BUILD)/%.o)
-UNITS	= verify normalize trie gazetteer lexicon match output records
+UNITS	= verify normalize trie gazetteer lexicon match output records \
+	  parallel
 
 INDEXES	= gazetteers/default.ntx gazetteers/default-i.ntx \
 	  gazetteers/default-a.ntx gazetteers/default-ia.ntx
@@ -48,12 +54,13 @@ $(BUILD)/nertag.o: src/nertag.c $(HDR) $(BUILD)/.dir
 	$(CC) $(ALLCFLAGS) -DNT_DATADIR='"$(CURDIR)/gazetteers"' -c -o $@ src/nertag.c
 
 $(BUILD)/nertag: $(BUILD)/nertag.o $(OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/nertag.o $(OBJ) $(UTF8PROC_LIBS)
+	$(CC) $(CFLAGS) $(THREADS) $(LDFLAGS) -o $@ $(BUILD)/nertag.o $(OBJ) \
+	    $(UTF8PROC_LIBS)
 # The installed binary has DATADIR built in, which may differ from one
 # install to the next: every install compiles it afresh.
 $(BUILD)/nertag-installed: src/nertag.c $(HDR) $(OBJ) FORCE
 	$(CC) $(ALLCFLAGS) -DNT_DATADIR='"$(DATADIR)"' -c -o $@.o src/nertag.c
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $@.o $(OBJ) $(UTF8PROC_LIBS)
+	$(CC) $(CFLAGS) $(THREADS) $(LDFLAGS) -o $@ $@.o $(OBJ) $(UTF8PROC_LIBS)
 FORCE:
 
 GAZ	!= ls gazetteers/*.txt gazetteers/*.exclude 2>/dev/null

@@ -1266,6 +1266,7 @@ process(struct nt_matcher *m, int eof)
 			s.end = m->base + end;
 			s.layer = layer;
 			s.value = value;
+			s.lastword = lw;
 			m->cfg.span(m->cfg.ctx, buf + p, end - p, &s);
 			if (*m->damaged) {
 				fail(m);
@@ -1342,6 +1343,28 @@ nt_match_finish(struct nt_matcher *m)
 	m->len = m->scan = m->emit = 0;
 	m->base = 0;
 	m->prev_word = 0;
+}
+
+void
+nt_match_restart(struct nt_matcher *m, int prev_word)
+{
+	m->len = m->scan = m->emit = 0;
+	m->base = 0;
+	m->prev_word = prev_word != 0;
+	m->wstop = 0;
+}
+
+uint64_t
+nt_match_decided(const struct nt_matcher *m)
+{
+	return m->base + m->scan;
+}
+
+size_t
+nt_match_reach(const struct nt_matcher *m)
+{
+	/* A walk that fills the window is decided as it stands. */
+	return m->cap;
 }
 
 void

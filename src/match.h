@@ -15,6 +15,7 @@ struct nt_span {
 	uint64_t start, end;	/* stream offsets since the last finish */
 	size_t layer;		/* which trie, in priority order */
 	uint32_t value;		/* the trie's value for the name */
+	int lastword;		/* its last character is a word one */
 };
 
 /*
@@ -71,6 +72,26 @@ void	nt_match_feed(struct nt_matcher *m, const void *p, size_t n);
  * afresh (offsets from 0, a word boundary before the next byte).
  */
 void	nt_match_finish(struct nt_matcher *m);
+
+/*
+ * Start afresh without deciding what the window holds (it is dropped, not
+ * passed on): offsets from 0, and the character before the next byte is a
+ * word one if prev_word.  For a stream cut where that is known from the
+ * bytes alone (src/parallel.c).
+ */
+void	nt_match_restart(struct nt_matcher *m, int prev_word);
+
+/*
+ * The offset before which every start has been decided: each match that
+ * begins there has been passed on, and no later input changes them.
+ */
+uint64_t nt_match_decided(const struct nt_matcher *m);
+
+/*
+ * The most bytes after a start that deciding it may need: with that many
+ * bytes past offset x, nt_match_decided() is beyond x.
+ */
+size_t	nt_match_reach(const struct nt_matcher *m);
 
 /*
  * 1 if the matcher has stopped because the damaged flag was raised: what

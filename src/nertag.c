@@ -22,6 +22,7 @@
 #include "match.h"
 #include "normalize.h"
 #include "output.h"
+#include "parallel.h"
 #include "records.h"
 #include "util.h"
 
@@ -31,6 +32,7 @@
 #define NT_VERSION	"0.1.0"
 
 #define READSIZE	(128 * 1024)
+#define MAXJOBS		256
 
 enum {
 	OPT_ACCENTS = 256, OPT_COLOR, OPT_COMPILE, OPT_LINEBUF, OPT_OFFSETS,
@@ -48,6 +50,7 @@ static const struct option longopts[] = {
 	{ "ignore-accents", no_argument, NULL, OPT_ACCENTS },
 	{ "ignore-case", no_argument, NULL, 'i' },
 	{ "index", required_argument, NULL, 'G' },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "line-buffered", no_argument, NULL, OPT_LINEBUF },
 	{ "offsets", required_argument, NULL, OPT_OFFSETS },
 	{ "only-matching", no_argument, NULL, 'o' },
@@ -69,7 +72,7 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: nertag [-hiorV] [-f format] [-G index] [-g [label=]path] "
-	    "[-x file]\n"
+	    "[-j n] [-x file]\n"
 	    "              [--color[=when]] [--compile=out] "
 	    "[--ignore-accents]\n"
 	    "              [--line-buffered] [--offsets=unit] [--untag] "
@@ -84,7 +87,7 @@ bad_option(char *argv[])
 {
 	const char *arg = argv[optind - 1];
 
-	if (optopt != 0 && optopt < 256 && strchr("fGgx", optopt) != NULL)
+	if (optopt != 0 && optopt < 256 && strchr("fGgjx", optopt) != NULL)
 		warnx("option requires an argument -- '%c'", optopt);
 	else if (optopt != 0 && optopt < 256)
 		warnx("invalid option -- '%c'", optopt);
@@ -113,6 +116,7 @@ help(void)
 "      --ignore-accents    ignore combining marks (accents)\n"
 "  -o, --only-matching     print LABEL<TAB>TEXT for each name\n"
 "  -r, --records           lines are KEY<TAB>TEXT records\n"
+"  -j, --jobs=N            match on N threads (0: one a CPU); same output\n"
 "      --offsets=UNIT      tsv/jsonl offsets in bytes (default) or chars\n"
 "      --color[=WHEN]      colour names: auto (default), always, never\n"
 "      --line-buffered     flush output at every line; names do not span lines\n"
@@ -281,6 +285,60 @@ run(int fd, struct nt_matcher *m, struct nt_records *rec, struct nt_out *o,
 	return m != NULL && nt_match_failed(m) ? -2 : 0;
 }
 
+/*
+ * Read fd to its end through the threaded driver.  Returns 0, or -1 after
+ * a read error (what was read before it is passed on).
+ */
+static int
+run_par(int fd, struct nt_par *par, struct nt_out *o)
+{
+	unsigned char *p;
+	ssize_t r;
+	size_t n;
+	int ret = 0;
+
+	for (;;) {
+		p = nt_par_space(par, &n);
+		r = read(fd, p, n);
+		if (r == 0)
+			break;
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			ret = -1;
+			break;
+		}
+		nt_par_commit(par, (size_t)r);
+		if (nt_out_error(o) != 0)
+			return 0;
+	}
+	nt_par_finish(par);
+	return ret;
+}
+
+/* -j's operand: 0 to MAXJOBS, 0 for the number of CPUs online. */
+static size_t
+jobs_arg(const char *s)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || n < 0 || n > MAXJOBS) {
+		warnx("-j takes a number of threads from 0 to %d", MAXJOBS);
+		usage();
+	}
+	if (n == 0) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		if (n < 1)
+			n = 1;
+		if (n > MAXJOBS)
+			n = MAXJOBS;
+	}
+	return (size_t)n;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -289,6 +347,7 @@ main(int argc, char *argv[])
 	struct nt_match_config mcfg;
 	struct nt_lexicon *lex;
 	struct nt_matcher *m;
+	struct nt_par *par = NULL;
 	struct nt_records *rec = NULL;
 	struct nt_out *o;
 	struct nt_error e;
@@ -297,12 +356,13 @@ main(int argc, char *argv[])
 	const char *format = "inline", *compile = NULL, *color = "auto", *eq;
 	char **excl = NULL;
 	size_t nsrc = 0, srccap = 0, nexcl = 0, exclcap = 0, i, guarded;
+	size_t jobs = 1;
 	unsigned flags = 0;
 	int ch, only = 0, records = 0, untag = 0, linebuf = 0, chars = 0;
 	int status = 0, fd, fmt, r;
 
 	opterr = 0;	/* our messages, named "nertag" whatever argv[0] is */
-	while ((ch = getopt_long(argc, argv, "f:G:g:hiorVx:", longopts,
+	while ((ch = getopt_long(argc, argv, "f:G:g:hij:orVx:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'f':
@@ -334,6 +394,9 @@ main(int argc, char *argv[])
 			exit(0);
 		case 'i':
 			flags |= NT_NORM_CASEFOLD;
+			break;
+		case 'j':
+			jobs = jobs_arg(optarg);
 			break;
 		case 'o':
 			only = 1;
@@ -438,16 +501,32 @@ main(int argc, char *argv[])
 		mcfg.span = nt_out_span;
 		mcfg.ctx = o;
 		mcfg.damaged = nt_lex_damaged_flag(lex);
-		m = nt_match_new(&mcfg);
-		/* Its filters read the index's first blocks. */
-		if (nt_lex_damage(lex, &e) == -1)
-			fail(&e);
-		if (records)
-			rec = nt_rec_new(m, o);
+		if (jobs > 1 && !records && !linebuf) {
+			struct nt_word_filter wf;
+
+			/*
+			 * Threads share the tries: nothing may be left to
+			 * check, or to note, while they read them.
+			 */
+			nt_lex_check_all(lex);
+			if (nt_lex_damage(lex, &e) == -1)
+				fail(&e);
+			for (i = 0; i < nt_lex_layers(lex); i++)
+				(void)nt_trie_word_filter(tries[i], &wf);
+			par = nt_par_new(&mcfg, jobs, 0);
+		} else {
+			m = nt_match_new(&mcfg);
+			/* Its filters read the index's first blocks. */
+			if (nt_lex_damage(lex, &e) == -1)
+				fail(&e);
+			if (records)
+				rec = nt_rec_new(m, o);
+		}
 	}
 	if (records || untag)
 		rbuf = xmalloc(READSIZE);
-	guarded = lex != NULL && !untag ? nt_lex_guarded(lex) : 0;
+	guarded = lex != NULL && !untag && par == NULL ? nt_lex_guarded(lex) :
+	    0;
 
 	for (i = 0; i < (size_t)(argc > 0 ? argc : 1); i++) {
 		const char *name = argc > 0 ? argv[i] : "-";
@@ -460,7 +539,11 @@ main(int argc, char *argv[])
 			continue;
 		}
 		nt_out_file(o, name);
-		r = run(fd, m, rec, o, untag, linebuf, rbuf, lex, &guarded);
+		if (par != NULL)
+			r = run_par(fd, par, o);
+		else
+			r = run(fd, m, rec, o, untag, linebuf, rbuf, lex,
+			    &guarded);
 		if (r == -2) {
 			/* What was written is right; the rest is not. */
 			nt_lex_damage(lex, &e);
@@ -491,6 +574,7 @@ main(int argc, char *argv[])
 		status = 1;
 	}
 	nt_rec_free(rec);
+	nt_par_free(par);
 	nt_match_free(m);
 	nt_out_free(o);
 	free(rbuf);

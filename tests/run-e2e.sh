@@ -420,5 +420,115 @@ check index-damage-checked-whole "damage at ${found:-none}: status $st, $(cat "$
     grep -q "bad.ntx: index is damaged" "$tmp/err" &&
     cmp -s "$tmp/out" <(head -c "$(stat -c %s "$tmp/out")" "$tmp/plain.big")
 
+# --- threads (-j) ----------------------------------------------------------
+# -j N must give the single-threaded output byte for byte, in every format,
+# over text whose names run over lines and over the places where it is cut
+# (every 256-512 KiB); the default gazetteers, too.
+python3 -c '
+import random, sys
+r = random.Random(11)
+words = ["Kyiv", "Kiev", "Ukraine", "North", "Korea", "New", "York", "and",
+         "Z\u00fcrich", "Zu\u0308rich", "S\u00e3o", "Paulo", "Taras",
+         "Shevchenko", "Rostov-on-Don", "\u2019s-Hertogenbosch", "Acme",
+         "the", "of", "\u03a3\u03af\u03c3\u03c5\u03c6\u03bf\u03c2", "Paris",
+         "London", "United", "Nations", "Straße", "AT&T", "Park", "x"]
+seps = [" "] * 12 + ["\n", ", ", ". ", "  ", "\n\n", "\u3000", "\t", "-"]
+out = []
+n = 0
+while n < 3000000:
+    w = r.choice(words) + r.choice(seps)
+    out.append(w)
+    n += len(w)
+sys.stdout.write("".join(out))' >"$tmp/j.txt"
+jsame=
+for args in "" "-f xml" "-f tsv" "-f jsonl --offsets=chars" "-o" "-i -f tsv" \
+    "--ignore-accents" "-f tsv -G $root/gazetteers/default.ntx"; do
+	# shellcheck disable=SC2086
+	nt $args <"$tmp/j.txt" >"$tmp/j1" 2>&1
+	for j in 2 3; do
+		# shellcheck disable=SC2086
+		nt -j "$j" $args <"$tmp/j.txt" >"$tmp/j2" 2>&1
+		cmp -s "$tmp/j1" "$tmp/j2" || jsame="$jsame [-j $j $args]"
+	done
+done
+check jobs-same-output "differs with$jsame" test -z "$jsame"
+# Every line feed here is inside "New\nYork": every cut (after a line
+# feed) falls inside a name.
+python3 -c '
+import sys
+sys.stdout.write("Taras Shevchenko met Acme in New\nYork and Z\u00fcrich. " * 70000)' \
+    >"$tmp/j.ny"
+check jobs-names-over-cuts "differs" cmp -s <(nt <"$tmp/j.ny") \
+    <(nt -j 2 <"$tmp/j.ny")
+# Several files (a FILE column, offsets from 0 in each), one of them read
+# through a pipe a few bytes at a time.
+head -c 700000 "$tmp/j.txt" >"$tmp/j.a"
+nt -f tsv "$tmp/j.a" - "$tmp/j.txt" <"$tmp/j.a" >"$tmp/j1"
+python3 -c '
+import os, sys, time
+d = open(sys.argv[1], "rb").read()
+for i in range(0, len(d), 4093):
+    os.write(1, d[i:i + 4093])' "$tmp/j.a" |
+    nt -j 2 -f tsv "$tmp/j.a" - "$tmp/j.txt" >"$tmp/j2"
+check jobs-files-and-pipe "differs" cmp -s "$tmp/j1" "$tmp/j2"
+# The default gazetteers, and -j 0 (one thread a CPU).
+$NERTAG <"$tmp/j.txt" >"$tmp/j1"
+$NERTAG -j 0 <"$tmp/j.txt" >"$tmp/j2"
+check jobs-default-gazetteers "differs" cmp -s "$tmp/j1" "$tmp/j2"
+# A text with no two ASCII bytes in a row has no place to cut: the rest
+# goes through one matcher, and is right.
+python3 -c '
+import sys
+sys.stdout.write(("\u03a3\u03af\u03c3\u03c5\u03c6\u03bf\u03c2\u3000" * 100000)
+    + "Kyiv and Kyiv\n" * 1000)' >"$tmp/j.greek"
+nt -f tsv <"$tmp/j.greek" >"$tmp/j1"
+nt -j 2 -f tsv <"$tmp/j.greek" >"$tmp/j2"
+check jobs-no-place-to-cut "differs, $(wc -l <"$tmp/j1") lines" \
+    cmp -s "$tmp/j1" "$tmp/j2"
+# Where threads are not used, -j changes nothing.
+printf 'a\tKyiv and Kiev\nb\tNorth\tKorea\n' >"$tmp/j.rec"
+check jobs-records "differs" cmp -s <(nt -r -f tsv <"$tmp/j.rec") \
+    <(nt -j 2 -r -f tsv <"$tmp/j.rec")
+check jobs-line-buffered "differs" cmp -s <(nt --line-buffered <"$tmp/j.txt") \
+    <(nt -j 2 --line-buffered <"$tmp/j.txt")
+# Usage errors.
+for bad in x -1 257 "" 2x; do
+	nt -j "$bad" </dev/null >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	check "jobs-usage-'$bad'" "status $st, $(head -c 200 "$tmp/err")" \
+	    test "$st" -eq 2 -a ! -s "$tmp/out" &&
+	    grep -q -- '-j takes a number of threads' "$tmp/err"
+done
+# A dead pipe: quiet, SIGPIPE, as with one thread.
+nt -j 2 <"$big" 2>"$tmp/err" | head -n 1 >"$tmp/out"
+st=${PIPESTATUS[0]}
+check jobs-sigpipe "status $st, stderr $(head -c 200 "$tmp/err")" \
+    test "$st" -eq 141 -a ! -s "$tmp/err"
+# Damage anywhere in an index is found before any output: the threads
+# share it, so it is checked whole first.
+python3 - "$tmp/many.ntx" "$tmp/bad.ntx" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+b[len(b) - 100] ^= 0x10
+open(sys.argv[2], 'wb').write(b)
+PY
+$NERTAG -j 2 -f tsv -G "$tmp/bad.ntx" <"$tmp/many.in" >"$tmp/out" 2>"$tmp/err"
+st=$?
+check jobs-damaged-index "status $st, $(wc -c <"$tmp/out") bytes out, $(cat "$tmp/err")" \
+    test "$st" -eq 1 -a ! -s "$tmp/out" -a "$(wc -l <"$tmp/err")" -eq 1 &&
+    grep -q "bad.ntx: index is damaged" "$tmp/err"
+# Memory does not grow with the input, with no newline either: a ring of
+# chunks and their matches (dense here), filled by 50 MB already.
+if [ -x /usr/bin/time ]; then
+	gen 50000000 | /usr/bin/time -o "$tmp/rss1" -f %M \
+	    $NERTAG -j 2 -f tsv -g "$gaz" >/dev/null
+	gen 200000000 | /usr/bin/time -o "$tmp/rss2" -f %M \
+	    $NERTAG -j 2 -f tsv -g "$gaz" >/dev/null
+	r1=$(tail -n 1 "$tmp/rss1")
+	r2=$(tail -n 1 "$tmp/rss2")
+	check jobs-memory "peak RSS ${r2} KiB for 200 MB, ${r1} KiB for 50 MB" \
+	    test $((r2 - r1)) -le 1024 -a "$r2" -le 32768
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,472 @@
+/* nertag - parallel.c.  SPDX-License-Identifier: MIT */
+/*
+ * The threaded driver (-j).  The stream is cut into chunks, each matched
+ * by a worker thread with a matcher of its own, and the caller's thread
+ * passes text and matches on in stream order.  The output is the one a
+ * single matcher gives, byte for byte, because of where the cuts are and
+ * how the chunks are joined:
+ *
+ * - A cut falls between two ASCII bytes, after a line feed where one is
+ *   near.  A single matcher's scan stops there (no character spans it,
+ *   no mark joins the byte before), and what it does next depends only on
+ *   the bytes that follow and on whether the byte before is a word one.
+ *   So a worker that starts at the cut with that flag finds what a single
+ *   matcher would, up to the first match that runs over the next cut.
+ * - A worker reads on past the end of its chunk, as far as a walk from
+ *   inside the chunk may need (nt_match_reach()), and keeps the matches
+ *   that begin inside it.
+ * - A match that runs over a cut into the next chunk is where a single
+ *   matcher goes on; the next worker's matches that begin before its end
+ *   are dropped.  If one of them runs past its end (the worker began
+ *   inside "New York" and found "York City"), the next worker's scan was
+ *   elsewhere, and the caller's thread matches that chunk again from the
+ *   end of the match: rare, and never wrong.
+ *
+ * A stretch of a whole chunk with no two ASCII bytes in a row has no cut;
+ * the rest of the stream then goes through one matcher on the caller's
+ * thread.  Memory is fixed: a ring of chunk buffers, and the matchers.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalize.h"
+#include "parallel.h"
+#include "util.h"
+
+#define DEFAULT_CHUNK	((size_t)256 * 1024)
+#define FEED_STEP	256	/* bytes past the chunk, fed until decided */
+
+enum { J_FREE, J_READY, J_DONE };
+
+struct job {
+	unsigned char *buf;	/* cap bytes */
+	size_t len;		/* the chunk: matches that begin here */
+	size_t total;		/* len and the bytes after it, for walks */
+	uint64_t at;		/* stream offset of buf[0] */
+	int prev;		/* the byte before buf[0] is a word one */
+	int eof;		/* the stream ends at total */
+	int state;		/* J_*, under the mutex once submitted */
+	struct nt_span *hit;	/* offsets from buf[0] */
+	size_t nhit, hitcap;
+};
+
+/* Where a matcher's spans go: into a job, or on to the caller. */
+struct sink {
+	struct nt_par *par;
+	struct job *job;
+	size_t off;		/* the matcher's offset 0 in job->buf */
+	struct nt_par *fwd;	/* non-NULL: pass on, offsets from base */
+	uint64_t base;
+};
+
+struct nt_par {
+	struct nt_match_config cfg;	/* the caller's callbacks */
+	size_t chunk, cap, nthreads, njobs;
+	pthread_t *thr;
+	struct nt_matcher **wm;		/* a matcher for each worker */
+	struct sink *wsink;
+	struct nt_matcher *own;		/* the caller's: re-runs, serial */
+	struct sink own_sink;
+	struct job *job;		/* job number s at s % njobs */
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	size_t nsubmit;			/* handed to the workers; the job
+					   being filled has this number */
+	size_t ntaken;			/* taken by a worker */
+	size_t nreplay;			/* passed on */
+	int quit;
+	int serial;			/* no cut: own takes the rest */
+	/* Where one matcher's scan goes on after what was passed on. */
+	uint64_t resume;
+	int resume_lw;			/* the byte before it is a word one */
+};
+
+static void
+sink_text(void *ctx, const unsigned char *p, size_t n)
+{
+	struct sink *k = ctx;
+
+	if (k->fwd != NULL)
+		k->fwd->cfg.text(k->fwd->cfg.ctx, p, n);
+}
+
+static void
+sink_span(void *ctx, const unsigned char *p, size_t n, const struct nt_span *s)
+{
+	struct sink *k = ctx;
+	struct job *j = k->job;
+	struct nt_span c = *s;
+
+	if (k->fwd != NULL) {
+		c.start += k->base;
+		c.end += k->base;
+		k->fwd->cfg.span(k->fwd->cfg.ctx, p, n, &c);
+		return;
+	}
+	c.start += k->off;
+	c.end += k->off;
+	if (c.start >= j->len)
+		return;		/* the next chunk's */
+	xgrow(&j->hit, &j->hitcap, j->nhit + 1, sizeof(*j->hit));
+	j->hit[j->nhit++] = c;
+}
+
+/*
+ * Match job j from buf + off, where the byte before is a word one if
+ * prev, until every start inside the chunk is decided.
+ */
+static void
+match_job(struct nt_matcher *m, struct sink *k, struct job *j, size_t off,
+    int prev)
+{
+	size_t p, n;
+
+	k->job = j;
+	k->off = off;
+	j->nhit = 0;
+	nt_match_restart(m, prev);
+	nt_match_feed(m, j->buf + off, j->len - off);
+	for (p = j->len; nt_match_decided(m) + off < j->len && p < j->total;
+	    p += n) {
+		n = j->total - p < FEED_STEP ? j->total - p : FEED_STEP;
+		nt_match_feed(m, j->buf + p, n);
+	}
+	if (j->eof)
+		nt_match_finish(m);
+}
+
+static void *
+worker(void *arg)
+{
+	struct sink *k = arg;
+	struct nt_par *p = k->par;
+	size_t me = (size_t)(k - p->wsink), s;
+	struct job *j;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (!p->quit && p->ntaken == p->nsubmit)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->quit) {
+			pthread_mutex_unlock(&p->mu);
+			return NULL;
+		}
+		s = p->ntaken++;
+		pthread_mutex_unlock(&p->mu);
+		j = &p->job[s % p->njobs];
+		match_job(p->wm[me], k, j, 0, j->prev);
+		pthread_mutex_lock(&p->mu);
+		j->state = J_DONE;
+		pthread_cond_broadcast(&p->done);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
+struct nt_par *
+nt_par_new(const struct nt_match_config *cfg, size_t nthreads, size_t chunk)
+{
+	struct nt_par *p = xcalloc(1, sizeof(*p));
+	struct nt_match_config mc = *cfg;
+	size_t i;
+
+	p->cfg = *cfg;
+	p->chunk = chunk >= 2 ? chunk : DEFAULT_CHUNK;
+	p->nthreads = nthreads > 0 ? nthreads : 1;
+	p->njobs = p->nthreads + 3;
+	mc.text = sink_text;
+	mc.span = sink_span;
+	mc.ctx = &p->own_sink;
+	p->own = nt_match_new(&mc);
+	/* A chunk's last start is decided within the window's size. */
+	p->cap = p->chunk + nt_match_reach(p->own);
+	p->job = xcalloc(p->njobs, sizeof(*p->job));
+	for (i = 0; i < p->njobs; i++)
+		p->job[i].buf = xmalloc(p->cap);
+	p->wm = xcalloc(p->nthreads, sizeof(*p->wm));
+	p->wsink = xcalloc(p->nthreads, sizeof(*p->wsink));
+	p->thr = xcalloc(p->nthreads, sizeof(*p->thr));
+	for (i = 0; i < p->nthreads; i++) {
+		mc.ctx = &p->wsink[i];
+		p->wm[i] = nt_match_new(&mc);
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	for (i = 0; i < p->nthreads; i++) {
+		p->wsink[i].par = p;
+		if (pthread_create(&p->thr[i], NULL, worker, &p->wsink[i]) != 0)
+			break;
+	}
+	if (i == 0) {
+		/* No thread: all of it on the caller's. */
+		p->serial = -1;
+		p->own_sink.fwd = p;
+	}
+	p->nthreads = i;
+	return p;
+}
+
+/* The byte at c is a word one, for the flag at a cut after it. */
+static int
+word_byte(unsigned char c)
+{
+	return nt_norm_ascii_class[c] == NT_CLASS_WORD;
+}
+
+/*
+ * Pass job j on, joined to what was passed on before (see the header).
+ * Its hits are in order and do not overlap.
+ */
+static void
+replay(struct nt_par *p, struct job *j)
+{
+	const struct nt_match_config *c = &p->cfg;
+	size_t i = 0, pos = 0;
+	struct nt_span s;
+
+	if (p->resume > j->at) {
+		/* A match from before runs over this chunk. */
+		if (p->resume >= j->at + j->len)
+			return;
+		pos = (size_t)(p->resume - j->at);
+		while (i < j->nhit && j->hit[i].end <= pos)
+			i++;
+		if (i < j->nhit && j->hit[i].start < pos) {
+			/* This worker's scan was not where a single one is. */
+			match_job(p->own, &p->own_sink, j, pos, p->resume_lw);
+			i = 0;
+		}
+	}
+	for (; i < j->nhit; i++) {
+		s = j->hit[i];
+		if (s.start > pos)
+			c->text(c->ctx, j->buf + pos, s.start - pos);
+		pos = s.end;
+		s.start += j->at;
+		s.end += j->at;
+		c->span(c->ctx, j->buf + j->hit[i].start,
+		    j->hit[i].end - j->hit[i].start, &s);
+		p->resume_lw = s.lastword;
+	}
+	if (pos < j->len) {
+		c->text(c->ctx, j->buf + pos, j->len - pos);
+		pos = j->len;
+	}
+	p->resume = j->at + pos;
+}
+
+/* Pass on the oldest job if it is done (or, with wait, once it is). */
+static int
+replay_next(struct nt_par *p, int wait)
+{
+	struct job *j;
+
+	if (p->nreplay == p->nsubmit)
+		return 0;
+	j = &p->job[p->nreplay % p->njobs];
+	pthread_mutex_lock(&p->mu);
+	while (j->state != J_DONE) {
+		if (!wait) {
+			pthread_mutex_unlock(&p->mu);
+			return 0;
+		}
+		pthread_cond_wait(&p->done, &p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	replay(p, j);
+	j->state = J_FREE;
+	p->nreplay++;
+	return 1;
+}
+
+static void
+submit(struct nt_par *p, struct job *j)
+{
+	pthread_mutex_lock(&p->mu);
+	j->state = J_READY;
+	p->nsubmit++;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static struct job *
+filling(struct nt_par *p)
+{
+	return &p->job[p->nsubmit % p->njobs];
+}
+
+/*
+ * The rest of the stream goes through the caller's matcher, from where a
+ * single one's scan is, passing on as it decides.
+ */
+static void
+go_serial(struct nt_par *p)
+{
+	struct job *j = filling(p);
+	size_t off = 0;
+	int prev = j->prev;
+
+	while (replay_next(p, 1))
+		continue;
+	if (p->resume > j->at) {
+		off = (size_t)(p->resume - j->at);
+		prev = p->resume_lw;
+	}
+	p->serial = 1;
+	p->own_sink.fwd = p;
+	p->own_sink.base = j->at + off;
+	nt_match_restart(p->own, prev);
+	nt_match_feed(p->own, j->buf + off, j->total - off);
+	j->total = 0;
+}
+
+/*
+ * A cut in buf between lo and hi (1 <= lo < hi): after a line feed, else
+ * between any two ASCII bytes, the last such place; 0 if there is none.
+ */
+static size_t
+find_cut(const unsigned char *buf, size_t lo, size_t hi)
+{
+	size_t s;
+
+	for (s = hi; s > lo; s--)
+		if (buf[s - 1] == '\n' && buf[s] < 0x80)
+			return s;
+	for (s = hi; s > lo; s--)
+		if (buf[s - 1] < 0x80 && buf[s] < 0x80)
+			return s;
+	return 0;
+}
+
+/* The job being filled is full: cut it, hand it over, start the next. */
+static void
+cut(struct nt_par *p)
+{
+	struct job *j = filling(p), *next;
+	size_t s = find_cut(j->buf, p->chunk / 2, p->chunk);
+
+	if (s == 0) {
+		go_serial(p);
+		return;
+	}
+	/* The next one's slot is free once its last user is passed on. */
+	while (p->nsubmit + 1 - p->nreplay >= p->njobs)
+		replay_next(p, 1);
+	next = &p->job[(p->nsubmit + 1) % p->njobs];
+	memcpy(next->buf, j->buf + s, j->total - s);
+	next->total = j->total - s;
+	next->at = j->at + s;
+	next->prev = word_byte(j->buf[s - 1]);
+	next->eof = 0;
+	j->len = s;
+	j->eof = 0;
+	submit(p, j);
+}
+
+unsigned char *
+nt_par_space(struct nt_par *p, size_t *n)
+{
+	struct job *j;
+
+	if (p->serial)
+		return nt_match_space(p->own, n);
+	j = filling(p);
+	*n = p->cap - j->total;
+	return j->buf + j->total;
+}
+
+void
+nt_par_commit(struct nt_par *p, size_t n)
+{
+	struct job *j;
+
+	if (p->serial) {
+		nt_match_commit(p->own, n);
+		return;
+	}
+	j = filling(p);
+	j->total += n;
+	if (j->total == p->cap)
+		cut(p);
+	while (replay_next(p, 0))
+		continue;
+}
+
+void
+nt_par_feed(struct nt_par *p, const void *buf, size_t n)
+{
+	const unsigned char *s = buf;
+	unsigned char *d;
+	size_t room;
+
+	while (n > 0) {
+		d = nt_par_space(p, &room);
+		if (room > n)
+			room = n;
+		memcpy(d, s, room);
+		nt_par_commit(p, room);
+		s += room;
+		n -= room;
+	}
+}
+
+void
+nt_par_finish(struct nt_par *p)
+{
+	struct job *j;
+
+	if (p->serial == -1) {
+		/* No worker: the caller's matcher did it all. */
+		nt_match_finish(p->own);
+	} else if (p->serial) {
+		nt_match_finish(p->own);
+		p->own_sink.fwd = NULL;
+		p->serial = 0;
+	} else {
+		j = filling(p);
+		if (j->total > 0) {
+			j->len = j->total;
+			j->eof = 1;
+			submit(p, j);
+		}
+		while (replay_next(p, 1))
+			continue;
+	}
+	j = filling(p);
+	j->total = 0;
+	j->at = 0;
+	j->prev = 0;
+	p->resume = 0;
+	p->resume_lw = 0;
+}
+
+void
+nt_par_free(struct nt_par *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->quit = 1;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (i = 0; i < p->nthreads; i++)
+		pthread_join(p->thr[i], NULL);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->done);
+	pthread_mutex_destroy(&p->mu);
+	for (i = 0; i < p->nthreads; i++)
+		nt_match_free(p->wm[i]);
+	for (i = 0; i < p->njobs; i++) {
+		free(p->job[i].buf);
+		free(p->job[i].hit);
+	}
+	nt_match_free(p->own);
+	free(p->job);
+	free(p->wm);
+	free(p->wsink);
+	free(p->thr);
+	free(p);
+}
