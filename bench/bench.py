@@ -187,6 +187,10 @@ def configs(gaz, have_nertag):
             dict(id="nertag-idx-inline", tool="nertag",
                  desc="nertag -G (inline)", cmd=f"{nt} -G {q(ni)}",
                  build=build, index=ni, lines=False),
+            # Both cores: against cat | cat, which uses two as well.
+            dict(id="nertag-idx-tsv-j2", tool="nertag",
+                 desc="nertag -j 2 -f tsv -G", cmd=f"{nt} -j 2 -f tsv -G {q(ni)}",
+                 build=build, index=ni, lines=True),
         ]
         cg = cigazfile(gaz)
         if gaz in CI_GAZ and os.path.exists(cg):

@@ -14,7 +14,7 @@ import sys
 
 PEERS = ["hyperscan", "pyahocorasick", "grep", "ripgrep"]
 NT = ["nertag-tsv", "nertag-inline", "nertag-tsv-i", "nertag-idx-tsv",
-      "nertag-idx-tsv-i", "nertag-idx-inline"]
+      "nertag-idx-tsv-i", "nertag-idx-inline", "nertag-idx-tsv-j2"]
 
 
 def f1(x, nd=1):
@@ -302,6 +302,18 @@ def targets(res, size):
         if n and ok(cat):
             x, k = ratio(cat, n)
             row(f"within 5× of cat ({g}, tsv from index)", f"{x:.2f}×{k}", x <= 5)
+        # -j 2 uses both cores, as cat | cat does.
+        n = get("nertag-idx-tsv-j2", g)
+        if n and ok(cat):
+            x, k = ratio(cat, n)
+            row(f"within 5× of cat ({g}, tsv from index, -j 2)", f"{x:.2f}×{k}",
+                x <= 5)
+        r = find(recs, "nertag-idx-tsv-j2", g, size)
+        if ok(r) and r.get("index_bytes"):
+            lim = r["index_bytes"] / 1024 + 16 * 1024
+            worst = max(r["rss_kb"], r.get("oneline_rss_kb") or 0)
+            row(f"peak RSS ≤ index + 16 MiB ({g}, -j 2, 100 MB and one-line)",
+                f"{worst / 1024:.1f} MiB vs {lim / 1024:.1f} MiB", worst <= lim)
     return out
 
 

@@ -72,8 +72,8 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: nertag [-hiorV] [-f format] [-G index] [-g [label=]path] "
-	    "[-j n] [-x file]\n"
-	    "              [--color[=when]] [--compile=out] "
+	    "[-j n]\n"
+	    "              [-x file] [--color[=when]] [--compile=out] "
 	    "[--ignore-accents]\n"
 	    "              [--line-buffered] [--offsets=unit] [--untag] "
 	    "[file ...]\n"

@@ -193,7 +193,7 @@ check help-width "a line is longer than 80 columns" \
     "$tmp/out")" -le 80
 check help-all-options "an option is missing from --help" \
     bash -c 'for o in --format --gazetteer --index --exclude --ignore-case \
-    --ignore-accents --only-matching --records --offsets --color \
+    --ignore-accents --only-matching --records --jobs --offsets --color \
     --line-buffered --compile --untag --help --version; do
 	grep -q -e "$o" "$1" || exit 1; done' sh "$tmp/out"
 $NERTAG --version >"$tmp/out" 2>"$tmp/err"
