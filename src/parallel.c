@@ -63,6 +63,7 @@ struct sink {
 struct nt_par {
 	struct nt_match_config cfg;	/* the caller's callbacks */
 	size_t chunk, cap, nthreads, njobs;
+	size_t nwm;			/* worker matchers, nthreads or more */
 	pthread_t *thr;
 	struct nt_matcher **wm;		/* a matcher for each worker */
 	struct sink *wsink;
@@ -183,6 +184,7 @@ nt_par_new(const struct nt_match_config *cfg, size_t nthreads, size_t chunk)
 	p->job = xcalloc(p->njobs, sizeof(*p->job));
 	for (i = 0; i < p->njobs; i++)
 		p->job[i].buf = xmalloc(p->cap);
+	p->nwm = p->nthreads;
 	p->wm = xcalloc(p->nthreads, sizeof(*p->wm));
 	p->wsink = xcalloc(p->nthreads, sizeof(*p->wsink));
 	p->thr = xcalloc(p->nthreads, sizeof(*p->thr));
@@ -457,7 +459,7 @@ nt_par_free(struct nt_par *p)
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
 	pthread_mutex_destroy(&p->mu);
-	for (i = 0; i < p->nthreads; i++)
+	for (i = 0; i < p->nwm; i++)
 		nt_match_free(p->wm[i]);
 	for (i = 0; i < p->njobs; i++) {
 		free(p->job[i].buf);

@@ -25,8 +25,10 @@
 #include "util.h"
 
 #ifdef NT_FAULT_INJECT
+#include <stdatomic.h>
+
 static long fail_at = -1;	/* allocation number that fails; -1: none */
-static long nalloc;		/* allocations so far */
+static atomic_long nalloc;	/* allocations so far; -j's threads count too */
 
 static int
 inject(void)

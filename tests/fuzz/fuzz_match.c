@@ -13,8 +13,12 @@
  * trie (as for compiled indexes); bits 6-7 repeat the text 1, 4, 16 or 64
  * times (up to MAXSTREAM bytes), so that the stream outgrows the window and
  * the window moves.
+ *
+ * The same stream then goes through the threaded driver (-j), cut every
+ * few dozen bytes: it must pass on the same bytes and the same spans.
  */
 #include "common.h"
+#include "parallel.h"
 #include "ref.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -33,6 +37,55 @@ add_names(struct nt_trie *t, char *const *names, size_t from, size_t to,
 		if (k != NULL && kl > 0)
 			nt_trie_add(t, k, kl, (uint32_t)i + 1);
 		free(k);
+	}
+}
+
+/*
+ * The stream through nt_par with two threads and chunks of chunk bytes:
+ * what want, one matcher's run, has.
+ */
+static void
+par_same(const struct nt_trie *const *tries, size_t ntries,
+    const struct nt_trie *veto, unsigned flags, size_t block, size_t chunk,
+    size_t piece, const uint8_t *text, size_t n, const struct fz_run *want)
+{
+	static struct fz_run r;
+	struct nt_match_config cfg;
+	struct nt_par *p;
+	size_t i, k;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.tries = tries;
+	cfg.ntries = ntries;
+	cfg.veto = veto;
+	cfg.flags = flags;
+	cfg.block = block;
+	cfg.text = fz_text;
+	cfg.span = fz_span;
+	cfg.ctx = &r;
+	r.len = r.nspan = 0;
+	p = nt_par_new(&cfg, 2, chunk);
+	for (i = 0; i < n; i += k) {
+		k = n - i < piece ? n - i : piece;
+		nt_par_feed(p, text + i, k);
+	}
+	nt_par_finish(p);
+	nt_par_free(p);
+	if (r.len != n || (n > 0 && memcmp(r.out, text, n) != 0)) {
+		fprintf(stderr, "threaded: %zu bytes passed on of %zu\n", r.len,
+		    n);
+		abort();
+	}
+	for (i = 0; i < r.nspan && i < want->nspan; i++)
+		if (want->span[i].start != r.span[i].start ||
+		    want->span[i].end != r.span[i].end ||
+		    want->span[i].layer != r.span[i].layer ||
+		    want->span[i].value != r.span[i].value)
+			break;
+	if (i < r.nspan || i < want->nspan) {
+		fprintf(stderr, "threaded, chunk %zu: span %zu of %zu/%zu "
+		    "differs\n", chunk, i, want->nspan, r.nspan);
+		abort();
 	}
 }
 
@@ -82,6 +135,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_match_layers((const struct nt_trie *const *)tries, ntries,
 	    (data[0] & 32) ? NULL : stop, flags, block, piece, text, ntext,
 	    &r);
+	par_same((const struct nt_trie *const *)tries, ntries,
+	    (data[0] & 32) ? NULL : stop, flags, block, 2 + (size * 7 + data[0]) %
+	    97, piece, text, ntext, &r);
 	nwant = ref_match((const char *const *)g.name, nnames,
 	    (const char *const *)g.name + nnames, nstop, text, ntext, flags,
 	    want, MAXSTREAM);

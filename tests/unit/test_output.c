@@ -170,7 +170,7 @@ t_escapes(void **state)
 	/* A record key with TSV escapes is unescaped in JSON. */
 	nt_out_record(o, "k\\tey\\\\\"", 8);
 	{
-		struct nt_span s = { 0, 4, 0, 1 };
+		struct nt_span s = { 0, 4, 0, 1, 1 };
 
 		nt_out_span(o, (const unsigned char *)"K\x01\xff\"", 4, &s);
 	}
@@ -272,7 +272,7 @@ direct(const char *fmt, int records, int chars, int show_file,
 	static char got[8192];
 	struct nt_out_config c;
 	struct nt_out *o;
-	struct nt_span s = { 0, 0, 0, 0 };
+	struct nt_span s = { 0, 0, 0, 0, 1 };
 	FILE *f = tmpfile();
 	size_t r;
 
@@ -363,7 +363,7 @@ tsv_ref(char *d, const char *p, size_t n)
 static char *
 kyiv_at(struct nt_out *o, uint64_t start, uint64_t end, char *w)
 {
-	struct nt_span s = { 0, 0, 0, 1 };
+	struct nt_span s = { 0, 0, 0, 1, 1 };
 
 	s.start = start;
 	s.end = end;
@@ -392,7 +392,7 @@ t_tsv_fields(void **state)
 	char text[41], *got, *w;
 	struct nt_out_config c;
 	struct nt_out *o;
-	struct nt_span s = { 0, 0, 0, 1 };
+	struct nt_span s = { 0, 0, 0, 1, 1 };
 	size_t n, at, e, i, k, len;
 	uint64_t x;
 	FILE *f;
@@ -545,7 +545,7 @@ t_json_controls(void **state)
 {
 	struct nt_out_config c;
 	struct nt_out *o;
-	struct nt_span s = { 0, 9, 0, 1 };
+	struct nt_span s = { 0, 9, 0, 1, 1 };
 	char got[512];
 	FILE *f = tmpfile();
 	size_t r;
