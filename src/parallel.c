@@ -51,13 +51,20 @@ struct job {
 	size_t nhit, hitcap;
 };
 
-/* Where a matcher's spans go: into a job, or on to the caller. */
+/*
+ * Where a matcher's spans go: into a job, or on to the caller.  A worker's
+ * spans are counted here, not in the job, and the sinks are kept apart, so
+ * that two threads never write to one cache line for each span.
+ */
 struct sink {
 	struct nt_par *par;
 	struct job *job;
 	size_t off;		/* the matcher's offset 0 in job->buf */
+	struct nt_span *hit;	/* the job's, while it is matched */
+	size_t nhit, hitcap;
 	struct nt_par *fwd;	/* non-NULL: pass on, offsets from base */
 	uint64_t base;
+	char apart[128];
 };
 
 struct nt_par {
@@ -109,8 +116,9 @@ sink_span(void *ctx, const unsigned char *p, size_t n, const struct nt_span *s)
 	c.end += k->off;
 	if (c.start >= j->len)
 		return;		/* the next chunk's */
-	xgrow(&j->hit, &j->hitcap, j->nhit + 1, sizeof(*j->hit));
-	j->hit[j->nhit++] = c;
+	if (k->nhit == k->hitcap)
+		xgrow(&k->hit, &k->hitcap, k->nhit + 1, sizeof(*k->hit));
+	k->hit[k->nhit++] = c;
 }
 
 /*
@@ -125,7 +133,9 @@ match_job(struct nt_matcher *m, struct sink *k, struct job *j, size_t off,
 
 	k->job = j;
 	k->off = off;
-	j->nhit = 0;
+	k->hit = j->hit;
+	k->hitcap = j->hitcap;
+	k->nhit = 0;
 	nt_match_restart(m, prev);
 	nt_match_feed(m, j->buf + off, j->len - off);
 	for (p = j->len; nt_match_decided(m) + off < j->len && p < j->total;
@@ -135,6 +145,9 @@ match_job(struct nt_matcher *m, struct sink *k, struct job *j, size_t off,
 	}
 	if (j->eof)
 		nt_match_finish(m);
+	j->hit = k->hit;
+	j->hitcap = k->hitcap;
+	j->nhit = k->nhit;
 }
 
 static void *
