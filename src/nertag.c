@@ -226,6 +226,17 @@ load(struct source *src, size_t nsrc, char **excl, size_t nexcl,
 	return x;
 }
 
+/* read(2), again when a signal interrupts it. */
+static ssize_t
+read_some(int fd, void *p, size_t n)
+{
+	ssize_t r;
+
+	while ((r = read(fd, p, n)) == -1 && errno == EINTR)
+		continue;
+	return r;
+}
+
 /*
  * Read fd to its end through the matcher, the record splitter or untag.
  * *guarded counts down the input still to read before the rest of the
@@ -247,14 +258,10 @@ run(int fd, struct nt_matcher *m, struct nt_records *rec, struct nt_out *o,
 			p = rbuf;
 			n = READSIZE;
 		}
-		r = read(fd, p, n);
-		if (r == 0)
+		if ((r = read_some(fd, p, n)) == 0)
 			break;
-		if (r == -1) {
-			if (errno == EINTR)
-				continue;
+		if (r == -1)
 			return -1;
-		}
 		if (*guarded > 0) {
 			if ((size_t)r < *guarded)
 				*guarded -= (size_t)r;
@@ -299,12 +306,9 @@ run_par(int fd, struct nt_par *par, struct nt_out *o)
 
 	for (;;) {
 		p = nt_par_space(par, &n);
-		r = read(fd, p, n);
-		if (r == 0)
+		if ((r = read_some(fd, p, n)) == 0)
 			break;
 		if (r == -1) {
-			if (errno == EINTR)
-				continue;
 			ret = -1;
 			break;
 		}

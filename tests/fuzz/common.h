@@ -113,6 +113,23 @@ fz_span(void *ctx, const unsigned char *p, size_t n, const struct nt_span *s)
 	fz_text(ctx, p, n);
 }
 
+/* A matcher configuration whose callbacks fill r. */
+static void
+fz_config(struct nt_match_config *cfg, const struct nt_trie *const *tries,
+    size_t ntries, const struct nt_trie *veto, unsigned flags, size_t block,
+    struct fz_run *r)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->tries = tries;
+	cfg->ntries = ntries;
+	cfg->veto = veto;
+	cfg->flags = flags;
+	cfg->block = block;
+	cfg->text = fz_text;
+	cfg->span = fz_span;
+	cfg->ctx = r;
+}
+
 /*
  * Run the stream matcher with ntries tries and veto (or NULL) over text, in
  * pieces of piece bytes through a window of block bytes (0: the default).
@@ -130,15 +147,7 @@ fz_match_layers(const struct nt_trie *const *tries, size_t ntries,
 	size_t i, k, nfirst = 0;
 	int pass;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.tries = tries;
-	cfg.ntries = ntries;
-	cfg.veto = veto;
-	cfg.flags = flags;
-	cfg.block = block;
-	cfg.text = fz_text;
-	cfg.span = fz_span;
-	cfg.ctx = r;
+	fz_config(&cfg, tries, ntries, veto, flags, block, r);
 	m = nt_match_new(&cfg);
 	for (pass = 0; pass < 2; pass++) {
 		if (pass == 1) {

@@ -54,15 +54,7 @@ par_same(const struct nt_trie *const *tries, size_t ntries,
 	struct nt_par *p;
 	size_t i, k;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.tries = tries;
-	cfg.ntries = ntries;
-	cfg.veto = veto;
-	cfg.flags = flags;
-	cfg.block = block;
-	cfg.text = fz_text;
-	cfg.span = fz_span;
-	cfg.ctx = &r;
+	fz_config(&cfg, tries, ntries, veto, flags, block, &r);
 	r.len = r.nspan = 0;
 	p = nt_par_new(&cfg, 2, chunk);
 	for (i = 0; i < n; i += k) {

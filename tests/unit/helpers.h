@@ -83,6 +83,14 @@ collect_span(void *ctx, const unsigned char *p, size_t n,
 	collect_bytes(c, p, n);
 }
 
+/* A tiny deterministic generator, for property tests. */
+HELPER uint32_t
+rnd(uint32_t *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return *s >> 16;
+}
+
 /* A prepared trie of the given names (NULL-terminated), normalised. */
 HELPER struct nt_trie *
 make_trie(const char *const *names, unsigned flags)

@@ -313,14 +313,6 @@ t_layers_and_veto(void **state)
 	nt_trie_free(ts);
 }
 
-/* A tiny deterministic generator, for the property test below. */
-static uint32_t
-rnd(uint32_t *s)
-{
-	*s = *s * 1103515245u + 12345u;
-	return *s >> 16;
-}
-
 static void
 t_any_split_same_spans(void **state)
 {

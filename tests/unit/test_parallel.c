@@ -3,29 +3,15 @@
 #include "helpers.h"
 #include "parallel.h"
 
-/* Text and spans, in order, as one string of bytes. */
-struct log {
-	unsigned char *b;
-	size_t len, cap;
-};
-
-static void
-log_bytes(struct log *l, const void *p, size_t n)
-{
-	if (l->len + n > l->cap) {
-		l->cap = (l->len + n) * 2 + 64;
-		l->b = realloc(l->b, l->cap);
-		assert_non_null(l->b);
-	}
-	memcpy(l->b + l->len, p, n);
-	l->len += n;
-}
-
+/*
+ * Text and spans, in order, as one string of bytes in a struct collect's
+ * all (its span array, bounded, is not used).
+ */
 static void
 log_text(void *ctx, const unsigned char *p, size_t n)
 {
 	assert_true(n > 0);
-	log_bytes(ctx, p, n);
+	collect_bytes(ctx, p, n);
 }
 
 static void
@@ -38,9 +24,9 @@ log_span(void *ctx, const unsigned char *p, size_t n, const struct nt_span *s)
 	k = snprintf(m, sizeof(m), "<%llu-%llu:%zu:%u:%d|",
 	    (unsigned long long)s->start, (unsigned long long)s->end, s->layer,
 	    s->value, s->lastword);
-	log_bytes(ctx, m, (size_t)k);
-	log_bytes(ctx, p, n);
-	log_bytes(ctx, ">", 1);
+	collect_bytes(ctx, (const unsigned char *)m, (size_t)k);
+	collect_bytes(ctx, p, n);
+	collect_bytes(ctx, (const unsigned char *)">", 1);
 }
 
 struct setup {
@@ -51,7 +37,7 @@ struct setup {
 };
 
 static void
-config(const struct setup *s, struct nt_match_config *cfg, struct log *l)
+config(const struct setup *s, struct nt_match_config *cfg, struct collect *l)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->tries = s->tries;
@@ -86,7 +72,7 @@ repeat(const char *text, size_t n, size_t min, size_t *len)
 /* One matcher over the streams (each ended by a finish). */
 static void
 one(const struct setup *s, const unsigned char *const *in, const size_t *n,
-    size_t nin, struct log *l)
+    size_t nin, struct collect *l)
 {
 	struct nt_match_config cfg;
 	struct nt_matcher *m;
@@ -105,7 +91,7 @@ one(const struct setup *s, const unsigned char *const *in, const size_t *n,
 static void
 threaded(const struct setup *s, const unsigned char *const *in,
     const size_t *n, size_t nin, size_t threads, size_t chunk, size_t piece,
-    struct log *l)
+    struct collect *l)
 {
 	struct nt_match_config cfg;
 	struct nt_par *p;
@@ -127,22 +113,24 @@ static void
 expect_same(const struct setup *s, const unsigned char *const *in,
     const size_t *n, size_t nin, size_t threads, size_t chunk, size_t piece)
 {
-	struct log a = { 0 }, b = { 0 };
+	struct collect a, b;
 	size_t i;
 
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
 	one(s, in, n, nin, &a);
 	threaded(s, in, n, nin, threads, chunk, piece, &b);
-	if (a.len != b.len || (a.len > 0 && memcmp(a.b, b.b, a.len) != 0)) {
-		for (i = 0; i < a.len && i < b.len && a.b[i] == b.b[i]; i++)
+	if (a.len != b.len || (a.len > 0 && memcmp(a.all, b.all, a.len) != 0)) {
+		for (i = 0; i < a.len && i < b.len && a.all[i] == b.all[i]; i++)
 			continue;
 		fail_msg("threads %zu chunk %zu piece %zu: outputs differ at "
 		    "byte %zu of %zu/%zu: one \"%.60s\", threaded \"%.60s\"",
 		    threads, chunk, piece, i, a.len, b.len,
-		    (const char *)a.b + (i > 20 ? i - 20 : 0),
-		    (const char *)b.b + (i > 20 ? i - 20 : 0));
+		    (const char *)a.all + (i > 20 ? i - 20 : 0),
+		    (const char *)b.all + (i > 20 ? i - 20 : 0));
 	}
-	free(a.b);
-	free(b.b);
+	free(a.all);
+	free(b.all);
 }
 
 /* in, n bytes, repeated to more than reach bytes. */
@@ -162,11 +150,12 @@ expect_same1(const struct setup *s, const char *in, size_t n, size_t reach,
 static size_t
 reach_of(const struct setup *s)
 {
-	struct log l = { 0 };
+	struct collect l;
 	struct nt_match_config cfg;
 	struct nt_matcher *m;
 	size_t r;
 
+	memset(&l, 0, sizeof(l));
 	config(s, &cfg, &l);
 	m = nt_match_new(&cfg);
 	r = nt_match_reach(m);
@@ -306,14 +295,6 @@ t_streams(void **state)
 	for (i = 0; i < 4; i++)
 		free(v[i]);
 	nt_trie_free(t);
-}
-
-/* A tiny deterministic generator, for the property test below. */
-static uint32_t
-rnd(uint32_t *s)
-{
-	*s = *s * 1103515245u + 12345u;
-	return *s >> 16;
 }
 
 /*
