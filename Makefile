@@ -83,6 +83,7 @@ $(BUILD)/test_%: tests/unit/test_%.c $(OBJ) tests/unit/helpers.h
 check: check-unit check-golden check-e2e check-peer check-ref check-faults lint-man
 	$(MAKE) asan
 	$(MAKE) check-clang
+	$(MAKE) tsan
 	$(MAKE) valgrind
 	$(MAKE) fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 
@@ -114,6 +115,17 @@ lint-man:
 asan:
 	$(MAKE) BUILD=build-asan WERROR=1 CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	    LDFLAGS='-fsanitize=address,undefined' check-unit check-golden check-e2e check-peer check-ref
+
+# The threaded driver (-j) under ThreadSanitizer (clang): its unit test,
+# and nertag -j 3 against the plain build, byte for byte.
+TSAN_RUN = setarch $$(uname -m) -R env TSAN_OPTIONS=halt_on_error=1
+tsan: all
+	$(MAKE) BUILD=build-tsan CC=clang WERROR=1 \
+	    CFLAGS='-O1 -g -fsanitize=thread' LDFLAGS='-fsanitize=thread' \
+	    build-tsan/nertag build-tsan/test_parallel
+	$(TSAN_RUN) build-tsan/test_parallel
+	NERTAG=$(CURDIR)/build-tsan/nertag REF=$(CURDIR)/$(BUILD)/nertag \
+	    bash tests/run-tsan.sh
 
 valgrind: all $(UNITS:%=$(BUILD)/test_%)
 	@set -e; for t in $(UNITS); do \
