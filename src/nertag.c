@@ -505,7 +505,7 @@ main(int argc, char *argv[])
 		mcfg.span = nt_out_span;
 		mcfg.ctx = o;
 		mcfg.damaged = nt_lex_damaged_flag(lex);
-		if (jobs > 1 && !records && !linebuf) {
+		if (jobs > 1 && !linebuf) {
 			struct nt_word_filter wf;
 
 			/*
@@ -517,7 +517,8 @@ main(int argc, char *argv[])
 				fail(&e);
 			for (i = 0; i < nt_lex_layers(lex); i++)
 				(void)nt_trie_word_filter(tries[i], &wf);
-			par = nt_par_new(&mcfg, jobs, 0);
+			par = records ? nt_par_new_records(&mcfg, &ocfg, o,
+			    jobs, 0) : nt_par_new(&mcfg, jobs, 0);
 		} else {
 			m = nt_match_new(&mcfg);
 			/* Its filters read the index's first blocks. */
@@ -543,9 +544,10 @@ main(int argc, char *argv[])
 			continue;
 		}
 		nt_out_file(o, name);
-		if (par != NULL)
+		if (par != NULL) {
+			nt_par_file(par, name);
 			r = run_par(fd, par, o);
-		else
+		} else
 			r = run(fd, m, rec, o, untag, linebuf, rbuf, lex,
 			    &guarded);
 		if (r == -2) {

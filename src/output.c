@@ -102,6 +102,12 @@ write_out(struct nt_out *o)
 	size_t n = o->len;
 	ssize_t r;
 
+	if (o->cfg.sink != NULL) {
+		if (n > 0)
+			o->cfg.sink(o->cfg.sink_ctx, p, n);
+		o->len = 0;
+		return 0;
+	}
 	while (n > 0 && o->err == 0) {
 		r = write(o->cfg.fd, p, n);
 		if (r == -1) {

@@ -20,6 +20,12 @@ struct nt_out_config {
 	int records;			/* KEY<TAB>TEXT records */
 	int show_file;			/* a FILE column (several FILEs) */
 	const struct nt_lexicon *lex;	/* labels and IDs of matches */
+	/*
+	 * If set, the bytes go to sink(sink_ctx, ...) instead of fd: for -j,
+	 * whose threads write into memory and the main thread writes out.
+	 */
+	void (*sink)(void *ctx, const unsigned char *p, size_t n);
+	void *sink_ctx;
 };
 
 struct nt_out;

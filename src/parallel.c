@@ -25,6 +25,12 @@
  * A stretch of a whole chunk with no two ASCII bytes in a row has no cut;
  * the rest of the stream then goes through one matcher on the caller's
  * thread.  Memory is fixed: a ring of chunk buffers, and the matchers.
+ *
+ * Record mode is simpler, since no match crosses a record: a chunk ends
+ * after its last line feed, a worker tags its whole records with a records
+ * splitter and a writer of its own into the job's memory, and the caller's
+ * thread writes the jobs out in order.  A record longer than a chunk goes
+ * through the caller's splitter, to its line feed.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -32,6 +38,7 @@
 
 #include "normalize.h"
 #include "parallel.h"
+#include "records.h"
 #include "util.h"
 
 #define DEFAULT_CHUNK	((size_t)256 * 1024)
@@ -49,6 +56,10 @@ struct job {
 	int state;		/* J_*, under the mutex once submitted */
 	struct nt_span *hit;	/* offsets from buf[0] */
 	size_t nhit, hitcap;
+	/* Record mode: the chunk's output, and its FILE column. */
+	unsigned char *out;
+	size_t outlen, outcap;
+	const char *file;
 };
 
 /*
@@ -84,7 +95,18 @@ struct nt_par {
 	size_t ntaken;			/* taken by a worker */
 	size_t nreplay;			/* passed on */
 	int quit;
-	int serial;			/* no cut: own takes the rest */
+	/*
+	 * No cut: own takes the rest of the stream (1), or in record mode
+	 * own_rec takes the rest of a record (2); -1: no thread at all.
+	 */
+	int serial;
+	/* Record mode. */
+	int records;
+	struct nt_out *out;		/* the caller's writer */
+	struct nt_out **wout;		/* each worker's, into its job */
+	struct nt_records **wrec;	/* each worker's splitter */
+	struct nt_records *own_rec;	/* the caller's, writing to out */
+	const char *file;
 	/* Where one matcher's scan goes on after what was passed on. */
 	uint64_t resume;
 	int resume_lw;			/* the byte before it is a word one */
@@ -150,6 +172,35 @@ match_job(struct nt_matcher *m, struct sink *k, struct job *j, size_t off,
 	j->nhit = k->nhit;
 }
 
+/* A worker's writer fills the output of the job it is on. */
+static void
+job_out(void *ctx, const unsigned char *p, size_t n)
+{
+	struct sink *k = ctx;
+	struct job *j = k->job;
+
+	xgrow(&j->out, &j->outcap, j->outlen + n, 1);
+	memcpy(j->out + j->outlen, p, n);
+	j->outlen += n;
+}
+
+/*
+ * Record mode: the chunk holds whole records (it ends after a line feed,
+ * or at the end of the stream), tagged into the job's output as one
+ * splitter would.
+ */
+static void
+records_job(struct nt_par *p, size_t me, struct job *j)
+{
+	p->wsink[me].job = j;
+	j->outlen = 0;
+	nt_out_file(p->wout[me], j->file);
+	nt_rec_feed(p->wrec[me], j->buf, j->len);
+	if (j->eof)
+		nt_rec_finish(p->wrec[me]);
+	nt_out_flush(p->wout[me]);
+}
+
 static void *
 worker(void *arg)
 {
@@ -169,7 +220,10 @@ worker(void *arg)
 		s = p->ntaken++;
 		pthread_mutex_unlock(&p->mu);
 		j = &p->job[s % p->njobs];
-		match_job(p->wm[me], k, j, 0, j->prev);
+		if (p->records)
+			records_job(p, me, j);
+		else
+			match_job(p->wm[me], k, j, 0, j->prev);
 		pthread_mutex_lock(&p->mu);
 		j->state = J_DONE;
 		pthread_cond_broadcast(&p->done);
@@ -177,37 +231,35 @@ worker(void *arg)
 	}
 }
 
-struct nt_par *
-nt_par_new(const struct nt_match_config *cfg, size_t nthreads, size_t chunk)
+/* What both modes share: the ring of jobs, the lock, the counts. */
+static struct nt_par *
+par_alloc(const struct nt_match_config *cfg, size_t nthreads, size_t chunk)
 {
 	struct nt_par *p = xcalloc(1, sizeof(*p));
-	struct nt_match_config mc = *cfg;
-	size_t i;
 
 	p->cfg = *cfg;
 	p->chunk = chunk >= 2 ? chunk : DEFAULT_CHUNK;
-	p->nthreads = nthreads > 0 ? nthreads : 1;
+	p->nthreads = p->nwm = nthreads > 0 ? nthreads : 1;
 	p->njobs = p->nthreads + 3;
-	mc.text = sink_text;
-	mc.span = sink_span;
-	mc.ctx = &p->own_sink;
-	p->own = nt_match_new(&mc);
-	/* A chunk's last start is decided within the window's size. */
-	p->cap = p->chunk + nt_match_reach(p->own);
 	p->job = xcalloc(p->njobs, sizeof(*p->job));
-	for (i = 0; i < p->njobs; i++)
-		p->job[i].buf = xmalloc(p->cap);
-	p->nwm = p->nthreads;
 	p->wm = xcalloc(p->nthreads, sizeof(*p->wm));
 	p->wsink = xcalloc(p->nthreads, sizeof(*p->wsink));
 	p->thr = xcalloc(p->nthreads, sizeof(*p->thr));
-	for (i = 0; i < p->nthreads; i++) {
-		mc.ctx = &p->wsink[i];
-		p->wm[i] = nt_match_new(&mc);
-	}
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
+	return p;
+}
+
+/* The job buffers, once the size of a chunk's reach is known; threads. */
+static void
+par_start(struct nt_par *p, size_t reach)
+{
+	size_t i;
+
+	p->cap = p->chunk + reach;
+	for (i = 0; i < p->njobs; i++)
+		p->job[i].buf = xmalloc(p->cap);
 	for (i = 0; i < p->nthreads; i++) {
 		p->wsink[i].par = p;
 		if (pthread_create(&p->thr[i], NULL, worker, &p->wsink[i]) != 0)
@@ -219,7 +271,63 @@ nt_par_new(const struct nt_match_config *cfg, size_t nthreads, size_t chunk)
 		p->own_sink.fwd = p;
 	}
 	p->nthreads = i;
+}
+
+struct nt_par *
+nt_par_new(const struct nt_match_config *cfg, size_t nthreads, size_t chunk)
+{
+	struct nt_par *p = par_alloc(cfg, nthreads, chunk);
+	struct nt_match_config mc = *cfg;
+	size_t i;
+
+	mc.text = sink_text;
+	mc.span = sink_span;
+	mc.ctx = &p->own_sink;
+	p->own = nt_match_new(&mc);
+	for (i = 0; i < p->nthreads; i++) {
+		mc.ctx = &p->wsink[i];
+		p->wm[i] = nt_match_new(&mc);
+	}
+	/* A chunk's last start is decided within the window's size. */
+	par_start(p, nt_match_reach(p->own));
 	return p;
+}
+
+struct nt_par *
+nt_par_new_records(const struct nt_match_config *cfg,
+    const struct nt_out_config *ocfg, struct nt_out *out, size_t nthreads,
+    size_t chunk)
+{
+	struct nt_par *p = par_alloc(cfg, nthreads, chunk);
+	struct nt_match_config mc = *cfg;
+	struct nt_out_config oc = *ocfg;
+	size_t i;
+
+	p->records = 1;
+	p->out = out;
+	p->file = "-";
+	p->own = nt_match_new(cfg);
+	p->own_rec = nt_rec_new(p->own, out);
+	p->wout = xcalloc(p->nthreads, sizeof(*p->wout));
+	p->wrec = xcalloc(p->nthreads, sizeof(*p->wrec));
+	oc.sink = job_out;
+	for (i = 0; i < p->nthreads; i++) {
+		oc.sink_ctx = &p->wsink[i];
+		p->wout[i] = nt_out_new(&oc);
+		mc.text = nt_out_text;
+		mc.span = nt_out_span;
+		mc.ctx = p->wout[i];
+		p->wm[i] = nt_match_new(&mc);
+		p->wrec[i] = nt_rec_new(p->wm[i], p->wout[i]);
+	}
+	par_start(p, 0);
+	return p;
+}
+
+void
+nt_par_file(struct nt_par *p, const char *name)
+{
+	p->file = name;
 }
 
 /* The byte at c is a word one, for the flag at a cut after it. */
@@ -240,6 +348,10 @@ replay(struct nt_par *p, struct job *j)
 	size_t i = 0, pos = 0;
 	struct nt_span s;
 
+	if (p->records) {
+		nt_out_raw(p->out, j->out, j->outlen);
+		return;
+	}
 	if (p->resume > j->at) {
 		/* A match from before runs over this chunk. */
 		if (p->resume >= j->at + j->len)
@@ -324,6 +436,13 @@ go_serial(struct nt_par *p)
 
 	while (replay_next(p, 1))
 		continue;
+	if (p->records) {
+		/* A record longer than a chunk: the caller's splitter. */
+		p->serial = 2;
+		nt_rec_feed(p->own_rec, j->buf, j->total);
+		j->total = 0;
+		return;
+	}
 	if (p->resume > j->at) {
 		off = (size_t)(p->resume - j->at);
 		prev = p->resume_lw;
@@ -359,8 +478,14 @@ static void
 cut(struct nt_par *p)
 {
 	struct job *j = filling(p), *next;
-	size_t s = find_cut(j->buf, p->chunk / 2, p->chunk);
+	size_t s;
 
+	if (p->records) {
+		/* After the last line feed: no record is split. */
+		for (s = j->total; s > 0 && j->buf[s - 1] != '\n'; s--)
+			continue;
+	} else
+		s = find_cut(j->buf, p->chunk / 2, p->chunk);
 	if (s == 0) {
 		go_serial(p);
 		return;
@@ -374,6 +499,7 @@ cut(struct nt_par *p)
 	next->at = j->at + s;
 	next->prev = word_byte(j->buf[s - 1]);
 	next->eof = 0;
+	j->file = p->file;
 	j->len = s;
 	j->eof = 0;
 	submit(p, j);
@@ -384,7 +510,7 @@ nt_par_space(struct nt_par *p, size_t *n)
 {
 	struct job *j;
 
-	if (p->serial)
+	if (p->serial && !p->records)
 		return nt_match_space(p->own, n);
 	j = filling(p);
 	*n = p->cap - j->total;
@@ -396,11 +522,28 @@ nt_par_commit(struct nt_par *p, size_t n)
 {
 	struct job *j;
 
-	if (p->serial) {
+	if (p->serial && !p->records) {
 		nt_match_commit(p->own, n);
 		return;
 	}
 	j = filling(p);
+	if (p->serial == -1) {
+		nt_rec_feed(p->own_rec, j->buf, n);
+		return;
+	}
+	if (p->serial) {
+		const unsigned char *nl = memchr(j->buf + j->total, '\n', n);
+		size_t k = nl != NULL ? (size_t)(nl - j->buf) + 1 : j->total + n;
+
+		/* The long record, to its end if it is here. */
+		nt_rec_feed(p->own_rec, j->buf, k);
+		memmove(j->buf, j->buf + k, j->total + n - k);
+		j->total = j->total + n - k;
+		if (nl == NULL)
+			return;
+		p->serial = 0;
+		n = 0;
+	}
 	j->total += n;
 	if (j->total == p->cap)
 		cut(p);
@@ -431,7 +574,13 @@ nt_par_finish(struct nt_par *p)
 {
 	struct job *j;
 
-	if (p->serial == -1) {
+	if (p->records && p->serial) {
+		j = filling(p);
+		nt_rec_feed(p->own_rec, j->buf, j->total);
+		nt_rec_finish(p->own_rec);
+		if (p->serial == 2)
+			p->serial = 0;
+	} else if (p->serial == -1) {
 		/* No worker: the caller's matcher did it all. */
 		nt_match_finish(p->own);
 	} else if (p->serial) {
@@ -443,6 +592,7 @@ nt_par_finish(struct nt_par *p)
 		if (j->total > 0) {
 			j->len = j->total;
 			j->eof = 1;
+			j->file = p->file;
 			submit(p, j);
 		}
 		while (replay_next(p, 1))
@@ -472,11 +622,20 @@ nt_par_free(struct nt_par *p)
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
 	pthread_mutex_destroy(&p->mu);
-	for (i = 0; i < p->nwm; i++)
+	for (i = 0; i < p->nwm; i++) {
+		if (p->wrec != NULL) {
+			nt_rec_free(p->wrec[i]);
+			nt_out_free(p->wout[i]);
+		}
 		nt_match_free(p->wm[i]);
+	}
+	nt_rec_free(p->own_rec);
+	free(p->wrec);
+	free(p->wout);
 	for (i = 0; i < p->njobs; i++) {
 		free(p->job[i].buf);
 		free(p->job[i].hit);
+		free(p->job[i].out);
 	}
 	nt_match_free(p->own);
 	free(p->job);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "match.h"
+#include "output.h"
 
 struct nt_par;
 
@@ -21,6 +22,20 @@ struct nt_par;
  */
 struct nt_par *nt_par_new(const struct nt_match_config *cfg, size_t nthreads,
 	    size_t chunk);
+
+/*
+ * The same for record mode (-r): chunks are cut after a line feed, so that
+ * no record is split, and each worker tags whole records with a splitter
+ * and a writer of its own (ocfg's, writing into memory); out, the caller's
+ * writer, gets each chunk's output in order.  A record longer than a chunk
+ * goes through a splitter on the caller's thread, writing to out.
+ */
+struct nt_par *nt_par_new_records(const struct nt_match_config *cfg,
+	    const struct nt_out_config *ocfg, struct nt_out *out,
+	    size_t nthreads, size_t chunk);
+
+/* Record mode: the FILE column of what follows (see nt_out_file()). */
+void	nt_par_file(struct nt_par *p, const char *name);
 
 /* As nt_match_space() and nt_match_commit(). */
 unsigned char *nt_par_space(struct nt_par *p, size_t *n);

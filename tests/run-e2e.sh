@@ -485,10 +485,41 @@ nt -f tsv <"$tmp/j.greek" >"$tmp/j1"
 nt -j 2 -f tsv <"$tmp/j.greek" >"$tmp/j2"
 check jobs-no-place-to-cut "differs, $(wc -l <"$tmp/j1") lines" \
     cmp -s "$tmp/j1" "$tmp/j2"
+# Records: chunks end after a line feed; a record longer than a chunk
+# (256 KiB) goes through one splitter; keys, escapes, lines without a tab,
+# empty lines, CR LF, a last record without a line feed, several files.
+python3 -c '
+import random, sys
+r = random.Random(3)
+words = ["Kyiv", "Kiev", "North", "Korea", "New", "York", "and", "x",
+         "Z\u00fcrich", "Taras", "Shevchenko", "Acme", "\\t", "\\n",
+         "\\\\", "\u03a3\u03af\u03c3\u03c5\u03c6\u03bf\u03c2"]
+out = []
+for i in range(25000):
+    k = r.random()
+    if i in (7000, 7001, 16000):
+        out.append("big%d\t" % i + " ".join(r.choice(words)
+                   for _ in range(70000)) + "\n")
+    elif k < 0.01:
+        out.append("no tab here, Kyiv\n")
+    elif k < 0.015:
+        out.append("\n")
+    else:
+        out.append("id%d\t" % i + " ".join(r.choice(words)
+                   for _ in range(r.randint(1, 30))) +
+                   ("\r\n" if k > 0.99 else "\n"))
+out.append("last\tKyiv and New\\nYork")
+sys.stdout.write("".join(out))' >"$tmp/j.rec"
+jsame=
+for args in "-f tsv" "" "-f xml" "-f jsonl --offsets=chars" "-o"; do
+	# shellcheck disable=SC2086
+	nt -r $args "$tmp/j.rec" - <"$tmp/j.rec" >"$tmp/j1"
+	# shellcheck disable=SC2086
+	nt -r -j 2 $args "$tmp/j.rec" - <"$tmp/j.rec" >"$tmp/j2"
+	cmp -s "$tmp/j1" "$tmp/j2" || jsame="$jsame [$args]"
+done
+check jobs-records "differs with -r -j 2$jsame" test -z "$jsame"
 # Where threads are not used, -j changes nothing.
-printf 'a\tKyiv and Kiev\nb\tNorth\tKorea\n' >"$tmp/j.rec"
-check jobs-records "differs" cmp -s <(nt -r -f tsv <"$tmp/j.rec") \
-    <(nt -j 2 -r -f tsv <"$tmp/j.rec")
 check jobs-line-buffered "differs" cmp -s <(nt --line-buffered <"$tmp/j.txt") \
     <(nt -j 2 --line-buffered <"$tmp/j.txt")
 # Usage errors.

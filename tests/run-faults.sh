@@ -64,6 +64,7 @@ scenario "records" "-r -f jsonl -g '$gaz' < in.tsv"
 scenario "-o, two files" "-o -g '$gaz' in.txt in.txt"
 scenario "index + stop list" "-G idx.ntx -x '$gaz/ORG.txt' < in.txt"
 scenario "-j 2, tsv from an index" "-j 2 -f tsv -G idx.ntx < in.txt"
+scenario "-j 2, records" "-j 2 -r -f jsonl -g '$gaz' < in.tsv"
 scenario "untag" "--untag < in.txt"
 scenario "compile" "--compile=out.ntx -g '$gaz' && cat out.ntx"
 

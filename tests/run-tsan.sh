@@ -5,7 +5,7 @@
 # (halt_on_error makes a report fail the run).  Cases: the test
 # gazetteers, a stop list, -i, xml and jsonl with code-point offsets, the
 # default compiled index (mapped, checked whole before the threads start),
-# and a text with no place to cut.
+# a text with no place to cut, and records.
 # Usage: NERTAG=... REF=... bash tests/run-tsan.sh
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,5 +57,13 @@ check ignore-case "$tmp/in.txt" -i -f xml -g "$gaz"
 check jsonl-chars "$tmp/in.txt" -f jsonl --offsets=chars -g "$gaz"
 check default-index "$tmp/in.txt" -f tsv
 check no-cut "$tmp/greek.txt" -f tsv -g "$gaz"
+# Records: one line in 50 longer than a chunk, the rest short.
+python3 -c '
+import sys
+for i in range(30000):
+    n = 40000 if i % 600 == 0 else 6
+    sys.stdout.write("k%d\t" % i + "Kyiv and North Korea, x " * n + "\n")' \
+    >"$tmp/rec.tsv"
+check records "$tmp/rec.tsv" -r -f jsonl -g "$gaz"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
