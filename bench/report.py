@@ -243,6 +243,13 @@ def targets(res, size):
         r = find(recs, rid, g, size)
         return r if ok(r) else None
 
+    def rss_row(r, g, how):
+        if ok(r) and r.get("index_bytes"):
+            lim = r["index_bytes"] / 1024 + 16 * 1024
+            worst = max(r["rss_kb"], r.get("oneline_rss_kb") or 0)
+            row(f"peak RSS ≤ index + 16 MiB ({g}{how}, 100 MB and one-line)",
+                f"{worst / 1024:.1f} MiB vs {lim / 1024:.1f} MiB", worst <= lim)
+
     for g in ("10k", "120k"):
         n, h = get("nertag-idx-tsv", g), get("hyperscan", g)
         if n and h:
@@ -291,29 +298,17 @@ def targets(res, size):
         if r and r.get("index_bytes"):
             b = r["index_bytes"] / gi["names"]
             row(f"index ≤ 64 B/name ({g})", f"{b:.1f} B/name", b <= 64)
-        if ok(r) and r.get("index_bytes"):
-            lim = r["index_bytes"] / 1024 + 16 * 1024
-            worst = max(r["rss_kb"], r.get("oneline_rss_kb") or 0)
-            row(f"peak RSS ≤ index + 16 MiB ({g}, 100 MB and one-line)",
-                f"{worst / 1024:.1f} MiB vs {lim / 1024:.1f} MiB", worst <= lim)
+        rss_row(r, g, "")
     for g in res["gazetteers"]:
-        n = get("nertag-idx-tsv", g)
         cat = cat_for(recs, g, size)
-        if n and ok(cat):
-            x, k = ratio(cat, n)
-            row(f"within 5× of cat ({g}, tsv from index)", f"{x:.2f}×{k}", x <= 5)
         # -j 2 uses both cores, as cat | cat does.
-        n = get("nertag-idx-tsv-j2", g)
-        if n and ok(cat):
-            x, k = ratio(cat, n)
-            row(f"within 5× of cat ({g}, tsv from index, -j 2)", f"{x:.2f}×{k}",
-                x <= 5)
-        r = find(recs, "nertag-idx-tsv-j2", g, size)
-        if ok(r) and r.get("index_bytes"):
-            lim = r["index_bytes"] / 1024 + 16 * 1024
-            worst = max(r["rss_kb"], r.get("oneline_rss_kb") or 0)
-            row(f"peak RSS ≤ index + 16 MiB ({g}, -j 2, 100 MB and one-line)",
-                f"{worst / 1024:.1f} MiB vs {lim / 1024:.1f} MiB", worst <= lim)
+        for rid, how in (("nertag-idx-tsv", ""), ("nertag-idx-tsv-j2", ", -j 2")):
+            n = get(rid, g)
+            if n and ok(cat):
+                x, k = ratio(cat, n)
+                row(f"within 5× of cat ({g}, tsv from index{how})",
+                    f"{x:.2f}×{k}", x <= 5)
+        rss_row(find(recs, "nertag-idx-tsv-j2", g, size), g, ", -j 2")
     return out
 
 

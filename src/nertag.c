@@ -506,8 +506,6 @@ main(int argc, char *argv[])
 		mcfg.ctx = o;
 		mcfg.damaged = nt_lex_damaged_flag(lex);
 		if (jobs > 1 && !linebuf) {
-			struct nt_word_filter wf;
-
 			/*
 			 * Threads share the tries: nothing may be left to
 			 * check, or to note, while they read them.
@@ -515,8 +513,6 @@ main(int argc, char *argv[])
 			nt_lex_check_all(lex);
 			if (nt_lex_damage(lex, &e) == -1)
 				fail(&e);
-			for (i = 0; i < nt_lex_layers(lex); i++)
-				(void)nt_trie_word_filter(tries[i], &wf);
 			par = records ? nt_par_new_records(&mcfg, &ocfg, o,
 			    jobs, 0) : nt_par_new(&mcfg, jobs, 0);
 		} else {

@@ -46,6 +46,14 @@
 
 enum { J_FREE, J_READY, J_DONE };
 
+/* Who matches what comes next. */
+enum {
+	S_THREADS,	/* the workers, a chunk each */
+	S_STREAM,	/* no cut: own, to the end of the stream */
+	S_RECORD,	/* record mode, no cut: own_rec, to the record's end */
+	S_NO_THREAD	/* none could be started: own (own_rec), all of it */
+};
+
 struct job {
 	unsigned char *buf;	/* cap bytes */
 	size_t len;		/* the chunk: matches that begin here */
@@ -95,11 +103,7 @@ struct nt_par {
 	size_t ntaken;			/* taken by a worker */
 	size_t nreplay;			/* passed on */
 	int quit;
-	/*
-	 * No cut: own takes the rest of the stream (1), or in record mode
-	 * own_rec takes the rest of a record (2); -1: no thread at all.
-	 */
-	int serial;
+	int serial;			/* S_* */
 	/* Record mode. */
 	int records;
 	struct nt_out *out;		/* the caller's writer */
@@ -265,11 +269,8 @@ par_start(struct nt_par *p, size_t reach)
 		if (pthread_create(&p->thr[i], NULL, worker, &p->wsink[i]) != 0)
 			break;
 	}
-	if (i == 0) {
-		/* No thread: all of it on the caller's. */
-		p->serial = -1;
-		p->own_sink.fwd = p;
-	}
+	if (i == 0)
+		p->serial = S_NO_THREAD;	/* all of it on the caller's */
 	p->nthreads = i;
 }
 
@@ -290,6 +291,8 @@ nt_par_new(const struct nt_match_config *cfg, size_t nthreads, size_t chunk)
 	}
 	/* A chunk's last start is decided within the window's size. */
 	par_start(p, nt_match_reach(p->own));
+	if (p->serial == S_NO_THREAD)
+		p->own_sink.fwd = p;
 	return p;
 }
 
@@ -438,7 +441,7 @@ go_serial(struct nt_par *p)
 		continue;
 	if (p->records) {
 		/* A record longer than a chunk: the caller's splitter. */
-		p->serial = 2;
+		p->serial = S_RECORD;
 		nt_rec_feed(p->own_rec, j->buf, j->total);
 		j->total = 0;
 		return;
@@ -447,7 +450,7 @@ go_serial(struct nt_par *p)
 		off = (size_t)(p->resume - j->at);
 		prev = p->resume_lw;
 	}
-	p->serial = 1;
+	p->serial = S_STREAM;
 	p->own_sink.fwd = p;
 	p->own_sink.base = j->at + off;
 	nt_match_restart(p->own, prev);
@@ -510,7 +513,7 @@ nt_par_space(struct nt_par *p, size_t *n)
 {
 	struct job *j;
 
-	if (p->serial && !p->records)
+	if (p->serial != S_THREADS && !p->records)
 		return nt_match_space(p->own, n);
 	j = filling(p);
 	*n = p->cap - j->total;
@@ -522,16 +525,16 @@ nt_par_commit(struct nt_par *p, size_t n)
 {
 	struct job *j;
 
-	if (p->serial && !p->records) {
+	if (p->serial != S_THREADS && !p->records) {
 		nt_match_commit(p->own, n);
 		return;
 	}
 	j = filling(p);
-	if (p->serial == -1) {
+	if (p->serial == S_NO_THREAD) {
 		nt_rec_feed(p->own_rec, j->buf, n);
 		return;
 	}
-	if (p->serial) {
+	if (p->serial == S_RECORD) {
 		const unsigned char *nl = memchr(j->buf + j->total, '\n', n);
 		size_t k = nl != NULL ? (size_t)(nl - j->buf) + 1 : j->total + n;
 
@@ -541,7 +544,7 @@ nt_par_commit(struct nt_par *p, size_t n)
 		j->total = j->total + n - k;
 		if (nl == NULL)
 			return;
-		p->serial = 0;
+		p->serial = S_THREADS;
 		n = 0;
 	}
 	j->total += n;
@@ -574,19 +577,19 @@ nt_par_finish(struct nt_par *p)
 {
 	struct job *j;
 
-	if (p->records && p->serial) {
+	if (p->records && p->serial != S_THREADS) {
 		j = filling(p);
 		nt_rec_feed(p->own_rec, j->buf, j->total);
 		nt_rec_finish(p->own_rec);
-		if (p->serial == 2)
-			p->serial = 0;
-	} else if (p->serial == -1) {
+		if (p->serial == S_RECORD)
+			p->serial = S_THREADS;
+	} else if (p->serial == S_NO_THREAD) {
 		/* No worker: the caller's matcher did it all. */
 		nt_match_finish(p->own);
-	} else if (p->serial) {
+	} else if (p->serial == S_STREAM) {
 		nt_match_finish(p->own);
 		p->own_sink.fwd = NULL;
-		p->serial = 0;
+		p->serial = S_THREADS;
 	} else {
 		j = filling(p);
 		if (j->total > 0) {

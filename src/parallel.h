@@ -18,7 +18,7 @@ struct nt_par;
  * cfg's text and span callbacks are called on the caller's thread only,
  * from nt_par_commit() and nt_par_finish(), in stream order.  The tries
  * must not change and must need no more checking (a mapped index checked
- * whole, its first-word filter asked once), since every thread reads them.
+ * whole: nt_lex_check_all()), since every thread reads them.
  */
 struct nt_par *nt_par_new(const struct nt_match_config *cfg, size_t nthreads,
 	    size_t chunk);

@@ -500,13 +500,18 @@ nt_trie_first_word(const struct nt_trie *t, const unsigned char *s, size_t n)
  * Whether the filter may be read.  A mapped one is checked whole when it
  * is first asked, rather than a block at a time, so that the many lookups
  * after need no check; if any of it is damaged, it says maybe to all (the
- * walk that follows meets the damage too).
+ * walk that follows meets the damage too).  Once the guard has checked
+ * the whole image (as before -j's threads share it), the answer is the
+ * range test alone and nothing is noted, so that readers never write.
  */
 static inline int
 bloom_ok(const struct nt_trie *t)
 {
 	if (t->guard == NULL || *t->bloom_state == 1)
 		return 1;
+	if (t->guard->all)
+		return nt_guard_ok(t->guard, t->bloom,
+		    ((size_t)t->nbloom + t->nany) * 8);
 	if (*t->bloom_state == 0)
 		*t->bloom_state = nt_guard_ok(t->guard, t->bloom,
 		    ((size_t)t->nbloom + t->nany) * 8) ? 1 : 2;
