@@ -185,6 +185,28 @@ fail:
 }
 
 int
+nt_gaz_open(const char *path, struct stat *st, struct nt_error *e)
+{
+	int fd;
+
+	if ((fd = open(path, O_RDONLY)) == -1) {
+		nt_error_set(e, path, 0, "%s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) == -1) {
+		nt_error_set(e, path, 0, "%s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (S_ISDIR(st->st_mode)) {
+		nt_error_set(e, path, 0, "is a directory");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
 nt_gaz_slurp(const char *path, char **buf, size_t *n, struct nt_error *e)
 {
 	struct stat st;
@@ -193,20 +215,8 @@ nt_gaz_slurp(const char *path, char **buf, size_t *n, struct nt_error *e)
 	char *b;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY)) == -1) {
-		nt_error_set(e, path, 0, "%s", strerror(errno));
+	if ((fd = nt_gaz_open(path, &st, e)) == -1)
 		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		nt_error_set(e, path, 0, "%s", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		nt_error_set(e, path, 0, "is a directory");
-		close(fd);
-		return -1;
-	}
 	cap = S_ISREG(st.st_mode) && st.st_size > 0 ?
 	    (size_t)st.st_size + 1 : 65536;
 	b = xmalloc(cap);

@@ -35,7 +35,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -518,18 +517,10 @@ add_index(struct nt_lexicon *x, const char *path, int whole,
 	void *map;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY)) == -1) {
-		nt_error_set(e, path, 0, "%s", strerror(errno));
+	if ((fd = nt_gaz_open(path, &st, e)) == -1)
 		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		nt_error_set(e, path, 0, "%s", strerror(errno));
-		close(fd);
-		return -1;
-	}
 	if (!S_ISREG(st.st_mode)) {
-		nt_error_set(e, path, 0, "%s", S_ISDIR(st.st_mode) ?
-		    "is a directory" : "not a regular file");
+		nt_error_set(e, path, 0, "not a regular file");
 		close(fd);
 		return -1;
 	}
