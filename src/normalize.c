@@ -236,21 +236,29 @@ nt_norm_class_at(const unsigned char *p, size_t n, int eof, size_t *len)
 	return nt_norm_class(cp);
 }
 
+/* The equivalence classes: apostrophes and dashes are one each. */
+static int32_t
+equivalent(int32_t cp)
+{
+	if (is_apostrophe(cp))
+		return '\'';
+	if (cp == 0x2212 || utf8proc_category(cp) == UTF8PROC_CATEGORY_PD)
+		return '-';
+	return cp;
+}
+
 /*
  * Decompose one code point into cps[*ncp...], applying the equivalence
- * classes first.  Returns -1 if the cluster grows past CP_MAX.
+ * classes before and after.  Returns -1 if the cluster grows past CP_MAX.
  */
 static int
 decompose(int32_t cp, unsigned flags, int32_t *cps, size_t *ncp)
 {
 	utf8proc_option_t opt = UTF8PROC_DECOMPOSE;
-	utf8proc_ssize_t r;
+	utf8proc_ssize_t r, i;
 	int bound = 0;
 
-	if (is_apostrophe(cp))
-		cp = '\'';
-	else if (cp == 0x2212 || utf8proc_category(cp) == UTF8PROC_CATEGORY_PD)
-		cp = '-';
+	cp = equivalent(cp);
 	if (flags & NT_NORM_CASEFOLD)
 		opt |= UTF8PROC_CASEFOLD;
 	if (flags & NT_NORM_STRIPMARK)
@@ -259,6 +267,10 @@ decompose(int32_t cp, unsigned flags, int32_t *cps, size_t *ncp)
 	    (utf8proc_ssize_t)(CP_MAX - *ncp), opt, &bound);
 	if (r < 0 || (size_t)r > CP_MAX - *ncp)
 		return -1;
+	/* Folding may yield one: U+0149 folds to U+02BC 'n'. */
+	if (r > 1 || cps[*ncp] != cp)
+		for (i = 0; i < r; i++)
+			cps[*ncp + (size_t)i] = equivalent(cps[*ncp + (size_t)i]);
 	*ncp += (size_t)r;
 	return 0;
 }

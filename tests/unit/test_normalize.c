@@ -111,6 +111,15 @@ t_equivalences(void **state)
 	assert_string_equal(norm("Al\xe2\x88\x92Quds", 0), "Al-Quds");
 	assert_string_equal(norm("New\xc2\xa0York", 0), "New York");
 	assert_string_equal(norm("New\xe2\x80\xa8York", 0), "New York");
+	/*
+	 * What case folding or decomposition yields is mapped too: U+0149
+	 * folds to U+02BC U+006E, a modifier apostrophe and "n".
+	 */
+	assert_string_equal(norm("\xc5\x89" "a", NT_NORM_CASEFOLD), "'na");
+	assert_true(same("\xc5\x89" "A", "\xca\xbc" "NA", NT_NORM_CASEFOLD));
+	assert_true(same("\xc5\x89" "a", "'na", NT_NORM_CASEFOLD));
+	/* Without -i, U+0149 is a letter of its own. */
+	assert_string_equal(norm("\xc5\x89" "a", 0), "\xc5\x89" "a");
 }
 
 static void
