@@ -626,7 +626,11 @@ span_only(struct nt_out *o, const unsigned char *p, size_t n,
 	putc_(o, '\n');
 }
 
-/* A JSON string: invalid UTF-8 becomes U+FFFD, controls are escaped. */
+/*
+ * A JSON string: invalid UTF-8 becomes U+FFFD, controls are escaped, DEL
+ * and the C1 controls (U+0080-U+009F) too, which JSON allows raw but a
+ * terminal may obey.
+ */
 static void
 put_json(struct nt_out *o, const unsigned char *p, size_t n)
 {
@@ -642,15 +646,15 @@ put_json(struct nt_out *o, const unsigned char *p, size_t n)
 		if (c == '"' || c == '\\') {
 			putc_(o, '\\');
 			putc_(o, c);
-		} else if (c < 0x20) {
-			switch (c) {
-			case '\n': puts_(o, "\\n"); break;
-			case '\t': puts_(o, "\\t"); break;
-			case '\r': puts_(o, "\\r"); break;
-			default:
-				snprintf(b, sizeof(b), "\\u%04x", c);
-				puts_(o, b);
-			}
+		} else if (c == '\n')
+			puts_(o, "\\n");
+		else if (c == '\t')
+			puts_(o, "\\t");
+		else if (c == '\r')
+			puts_(o, "\\r");
+		else if (c < 0x20 || c == 0x7F) {
+			snprintf(b, sizeof(b), "\\u%04x", c);
+			puts_(o, b);
 		} else if (c < 0x80) {
 			putc_(o, c);
 		} else {
@@ -658,6 +662,9 @@ put_json(struct nt_out *o, const unsigned char *p, size_t n)
 			if (k == 0 || cp < 0) {
 				k = 1;
 				puts_(o, "\xEF\xBF\xBD");
+			} else if (cp < 0xA0) {
+				snprintf(b, sizeof(b), "\\u%04x", (unsigned)cp);
+				puts_(o, b);
 			} else
 				put(o, p + i, k);
 		}

@@ -556,9 +556,13 @@ t_json_controls(void **state)
 	c.format = nt_out_format("jsonl");
 	c.lex = lex;
 	o = nt_out_new(&c);
-	/* Controls, DEL, a truncated and an overlong sequence, a surrogate. */
+	/*
+	 * Controls, DEL, a truncated and an overlong sequence, a surrogate,
+	 * C1 controls (U+0080, U+0085 NEL, U+009F) and U+00A0 after them.
+	 */
 	nt_out_span(o, (const unsigned char *)"\x00\x1f\x7f\xe2\x82\xc0\xaf"
-	    "\xed\xa0\x80\xf0\x9f\x98\x80", 14, &s);
+	    "\xed\xa0\x80\xf0\x9f\x98\x80\xc2\x80\xc2\x85\xc2\x9f\xc2\xa0",
+	    22, &s);
 	assert_int_equal(nt_out_flush(o), 0);
 	nt_out_free(o);
 	rewind(f);
@@ -566,8 +570,9 @@ t_json_controls(void **state)
 	got[r] = '\0';
 	fclose(f);
 	assert_string_equal(got, "{\"start\":0,\"end\":9,\"label\":\"LOC\","
-	    "\"text\":\"\\u0000\\u001f\x7f\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
-	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xf0\x9f\x98\x80\","
+	    "\"text\":\"\\u0000\\u001f\\u007f\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xf0\x9f\x98\x80"
+	    "\\u0080\\u0085\\u009f\xc2\xa0\","
 	    "\"id\":\"Kyiv\"}\n");
 }
 
