@@ -168,6 +168,40 @@ new_layer(struct nt_lexicon *x)
 	return l;
 }
 
+/*
+ * The n bytes at p (valid UTF-8) without the white space around them, as
+ * normalisation sees it: any, no-break spaces and a stray CR included.
+ */
+static const char *
+trim_space(const char *p, size_t n, size_t *len)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i, k, first = n, last = 0;
+	int32_t cp;
+
+	/* Most names begin and end with an ASCII letter: nothing to do. */
+	if (n > 0 && s[0] < 0x80 && s[n - 1] < 0x80 &&
+	    nt_norm_ascii_class[s[0]] != NT_CLASS_SPACE &&
+	    nt_norm_ascii_class[s[n - 1]] != NT_CLASS_SPACE) {
+		*len = n;
+		return p;
+	}
+	for (i = 0; i < n; i += k) {
+		if (s[i] < 0x80) {
+			k = 1;
+			cp = s[i];
+		} else if ((k = nt_norm_decode(s + i, n - i, &cp)) == 0)
+			k = 1, cp = -1;
+		if (nt_norm_class(cp) != NT_CLASS_SPACE) {
+			if (first == n)
+				first = i;
+			last = i + k;
+		}
+	}
+	*len = first < n ? last - first : 0;
+	return p + (first < n ? first : n);
+}
+
 static const char *
 add_entry(void *ctx, const char *name, size_t namelen, const char *id,
     size_t idlen, unsigned long line)
@@ -202,13 +236,7 @@ add_entry(void *ctx, const char *name, size_t namelen, const char *id,
 	}
 	if (id == NULL) {
 		/* Without an ID, the ID is the name as written. */
-		while (namelen > 0 && (*name == ' ' || *name == '\t'))
-			name++, namelen--;
-		while (namelen > 0 && (name[namelen - 1] == ' ' ||
-		    name[namelen - 1] == '\t'))
-			namelen--;
-		id = name;
-		idlen = namelen;
+		id = trim_space(name, namelen, &idlen);
 	}
 	if (l->nent >= UINT32_MAX - 1 || l->nids > UINT32_MAX - idlen) {
 		free(key);

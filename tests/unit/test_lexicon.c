@@ -419,6 +419,30 @@ t_stop_lists(void **state)
 	nt_lex_free(x);
 }
 
+/*
+ * Without an ID, the ID is the name as written without the white space
+ * around it: any white space, as the name's own normal form drops it.
+ */
+static void
+t_default_id_trimmed(void **state)
+{
+	struct nt_lexicon *x = nt_lex_new(0);
+	struct nt_error e;
+	const char *p;
+
+	(void)state;
+	p = put("ws.txt", "\xc2\xa0Kiev\xc2\xa0\nOdesa\r\r\n Lviv \v\f\n"
+	    "\xe2\x80\x83New\xc2\xa0York\xe3\x80\x80\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, "LOC", &e), 0);
+	assert_int_equal(nt_lex_prepare(x, &e), 0);
+	assert_string_equal(find(x, "Kiev", 0), "LOC:Kiev");
+	assert_string_equal(find(x, "Odesa", 0), "LOC:Odesa");
+	assert_string_equal(find(x, "Lviv", 0), "LOC:Lviv");
+	/* White space inside the name is kept as written. */
+	assert_string_equal(find(x, "New York", 0), "LOC:New\xc2\xa0York");
+	nt_lex_free(x);
+}
+
 static void
 t_first_file_wins_and_labels(void **state)
 {
@@ -655,6 +679,7 @@ main(void)
 		cmocka_unit_test(t_damaged_index),
 		cmocka_unit_test(t_lazy_damage),
 		cmocka_unit_test(t_stop_lists),
+		cmocka_unit_test(t_default_id_trimmed),
 		cmocka_unit_test(t_first_file_wins_and_labels),
 		cmocka_unit_test(t_index_and_gazetteer_layers),
 		cmocka_unit_test(t_index_refusals),
