@@ -343,6 +343,28 @@ jobs_arg(const char *s)
 	return (size_t)n;
 }
 
+/*
+ * Fill a closed standard descriptor with /dev/null, read-only, so that no
+ * file opened later takes its number: a closed standard input would
+ * otherwise read as the first file again, and a closed standard output
+ * write into a gazetteer.  Writes to it still fail, with EBADF, as they
+ * would have.  Returns 1 if standard input was closed.
+ */
+static int
+hold_std_fds(void)
+{
+	int fd, closed0 = 0;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+			if (fd == 0)
+				closed0 = 1;
+			if (open("/dev/null", O_RDONLY) != fd)
+				break;
+		}
+	return closed0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -363,7 +385,7 @@ main(int argc, char *argv[])
 	size_t jobs = 1;
 	unsigned flags = 0;
 	int ch, only = 0, records = 0, untag = 0, linebuf = 0, chars = 0;
-	int status = 0, fd, fmt, r;
+	int status = 0, fd, fmt, r, stdin_closed = hold_std_fds();
 
 	opterr = 0;	/* our messages, named "nertag" whatever argv[0] is */
 	while ((ch = getopt_long(argc, argv, "f:G:g:hij:orVx:", longopts,
@@ -532,9 +554,15 @@ main(int argc, char *argv[])
 	for (i = 0; i < (size_t)(argc > 0 ? argc : 1); i++) {
 		const char *name = argc > 0 ? argv[i] : "-";
 
-		if (strcmp(name, "-") == 0)
+		if (strcmp(name, "-") == 0) {
+			if (stdin_closed) {
+				errno = EBADF;
+				warn("(standard input)");
+				status = 1;
+				continue;
+			}
 			fd = STDIN_FILENO;
-		else if ((fd = open(name, O_RDONLY)) == -1) {
+		} else if ((fd = open(name, O_RDONLY)) == -1) {
 			warn("%s", name);
 			status = 1;
 			continue;

@@ -107,6 +107,22 @@ check files-bad-missing-named "stderr: $(cat "$tmp/err")" \
     grep -qx "nertag: $tmp/missing.txt: No such file or directory" "$tmp/err"
 check files-bad-two-messages "stderr: $(cat "$tmp/err")" \
     test "$(lines "$tmp/err")" -eq 2
+# A closed standard input is an error where it is read, even after a file
+# that open(2) would otherwise have given its descriptor.
+nt -o "$tmp/a.txt" - "$tmp/b.txt" <&- >"$tmp/out" 2>"$tmp/err"
+st=$?
+check stdin-closed-status "exit status $st, expected 1" test "$st" -eq 1
+check stdin-closed-others "stdout: $(cat "$tmp/out")" \
+    test "$(cat "$tmp/out")" = "$(printf '%s\tLOC\tKyiv\n%s\tLOC\tUkraine' \
+    "$tmp/a.txt" "$tmp/b.txt")"
+check stdin-closed-named "stderr: $(cat "$tmp/err")" \
+    test "$(cat "$tmp/err")" = "nertag: (standard input): Bad file descriptor"
+# A closed standard output stays a write error, gazetteers opened or not.
+nt "$tmp/a.txt" >&- 2>"$tmp/err"
+st=$?
+check stdout-closed "exit status $st, stderr: $(cat "$tmp/err")" \
+    test "$st" -eq 1 -a "$(cat "$tmp/err")" = \
+    "nertag: write error: Bad file descriptor"
 # chmod 000 does not stop root; a read error can still be had from
 # /proc/self/mem, which opens but fails to read at offset 0 (EIO).
 if [ -r /proc/self/mem ]; then
