@@ -31,6 +31,9 @@
  * normalisation flags is refused at load; a damaged one is refused at load
  * or where the damage is first read, never used.
  */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700	/* realpath() */
+#endif
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -875,6 +878,37 @@ block_feed(struct blockfeed *b, const unsigned char *p, size_t n)
 	b->fill = n - k;
 }
 
+/*
+ * The file an index for path is renamed onto, as a malloc'ed path: path
+ * itself, or the file a symbolic link there names, so that the link is
+ * kept.  NULL with *e filled for what a rename would destroy: a FIFO, a
+ * device, a folder, or a link to nothing.
+ */
+static char *
+index_target(const char *path, struct nt_error *e)
+{
+	struct stat st;
+	char *real;
+
+	if (lstat(path, &st) == -1)
+		return xmemdup(path, strlen(path));	/* a new file */
+	if (S_ISLNK(st.st_mode)) {
+		if ((real = realpath(path, NULL)) == NULL) {
+			nt_error_set(e, path, 0, errno == ENOENT ?
+			    "not writing through a dangling symbolic link" :
+			    "%s", strerror(errno));
+			return NULL;
+		}
+		if (stat(real, &st) == 0 && S_ISREG(st.st_mode))
+			return real;
+		free(real);
+	} else if (S_ISREG(st.st_mode))
+		return xmemdup(path, strlen(path));
+	nt_error_set(e, path, 0, "%s", S_ISDIR(st.st_mode) ?
+	    "is a directory" : "not a regular file");
+	return NULL;
+}
+
 int
 nt_lex_write_index(const struct nt_lexicon *x, const char *path,
     struct nt_error *e)
@@ -889,7 +923,7 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	struct plan pl;
 	unsigned char *labels, *sums;
 	size_t i, k, pos, len;
-	char *tmp;
+	char *tmp, *target;
 	int fd, saved, bad;
 
 	if (x->nlayers != 1 || !x->layer[0].built) {
@@ -897,6 +931,8 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 		    "gazetteers (-g) only");
 		return -1;
 	}
+	if ((target = index_target(path, e)) == NULL)
+		return -1;
 	l = &x->layer[0];
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, MAGIC, 8);
@@ -959,11 +995,12 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	nt_sum_add(&sum, sums, len);
 	h.checksum = nt_sum_end(&sum);
 
-	tmp = xmalloc(strlen(path) + 16);
-	snprintf(tmp, strlen(path) + 16, "%s.tmpXXXXXX", path);
+	tmp = xmalloc(strlen(target) + 16);
+	snprintf(tmp, strlen(target) + 16, "%s.tmpXXXXXX", target);
 	if ((fd = mkstemp(tmp)) == -1) {
 		nt_error_set(e, path, 0, "%s", strerror(errno));
 		free(tmp);
+		free(target);
 		free(labels);
 		free(bf.sums);
 		return -1;
@@ -976,13 +1013,14 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 		bad = -1, saved = errno;
 	if (close(fd) == -1 && bad == 0)
 		bad = -1, saved = errno;
-	if (bad == 0 && rename(tmp, path) == -1)
+	if (bad == 0 && rename(tmp, target) == -1)
 		bad = -1, saved = errno;
 	if (bad != 0) {
 		unlink(tmp);
 		nt_error_set(e, path, 0, "%s", strerror(saved));
 	}
 	free(tmp);
+	free(target);
 	free(labels);
 	free(bf.sums);
 	return bad;

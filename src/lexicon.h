@@ -114,7 +114,9 @@ size_t	nt_lex_names(const struct nt_lexicon *x);
 /*
  * Write the prepared lexicon, which must consist of gazetteers only, as a
  * compiled index at path: first to a temporary file beside it, then renamed,
- * so that a failure leaves nothing half-written.  Returns 0, or -1 with *e
+ * so that a failure leaves nothing half-written.  A symbolic link at path is
+ * kept and the file it names replaced; anything at path other than a
+ * regular file or a link to one is refused.  Returns 0, or -1 with *e
  * filled.
  */
 int	nt_lex_write_index(const struct nt_lexicon *x, const char *path,

@@ -487,6 +487,12 @@ main(int argc, char *argv[])
 		warnx("--compile reads no input files");
 		usage();
 	}
+	for (i = 0; compile != NULL && i < nsrc; i++)
+		if (src[i].index) {
+			warnx("--compile takes gazetteers (-g), not an index "
+			    "(-G)");
+			usage();
+		}
 
 	if (!untag) {
 		lex = load(src, nsrc, excl, nexcl, flags, compile != NULL);

@@ -36,6 +36,20 @@ run -G loc.ntx -g CITY=data/folder
 run -g CITY=data/folder -G loc.ntx
 run --compile=again.ntx -G loc.ntx
 run --compile=no-such-dir/x.ntx -g data/gaz
+# Through a symbolic link the file it names is replaced, the link kept; a
+# dangling link, a FIFO or a device is refused and left as it was.
+: >target.ntx
+ln -s target.ntx link.ntx
+run --compile=link.ntx -g data/gaz
+test -L link.ntx && echo "link.ntx is still a link"
+cmp -s target.ntx loc.ntx && echo "target.ntx holds the index"
+ln -s missing.ntx dangling.ntx
+run --compile=dangling.ntx -g data/gaz
+test -L dangling.ntx && test ! -e missing.ntx && echo "dangling.ntx unchanged"
+mkfifo fifo.ntx
+run --compile=fifo.ntx -g data/gaz
+test -p fifo.ntx && echo "fifo.ntx is still a FIFO"
+ls -a | grep -q '\.tmp' || echo "no temporary file left"
 size=$(wc -c <loc.ntx)
 head -c 100 loc.ntx >short.ntx
 run -G short.ntx
