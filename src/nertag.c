@@ -87,15 +87,31 @@ bad_option(char *argv[])
 {
 	const char *arg = argv[optind - 1];
 
-	if (optopt != 0 && optopt < 256 && strchr("fGgjx", optopt) != NULL)
-		warnx("option requires an argument -- '%c'", optopt);
-	else if (optopt != 0 && optopt < 256)
-		warnx("invalid option -- '%c'", optopt);
+	/* A long option's optopt is its value: 'i' for --ignore-case. */
+	if (strncmp(arg, "--", 2) == 0 && optopt != 0 &&
+	    strchr(arg, '=') != NULL)
+		warnx("option '%.*s' doesn't allow an argument",
+		    (int)(strchr(arg, '=') - arg), arg);
 	else if (strncmp(arg, "--", 2) == 0 && optopt != 0)
 		warnx("option '%s' requires an argument", arg);
-	else
+	else if (strncmp(arg, "--", 2) == 0)
 		warnx("unrecognized option '%s'", arg);
+	else if (optopt != 0 && optopt < 256 &&
+	    strchr("fGgjx", optopt) != NULL)
+		warnx("option requires an argument -- '%c'", optopt);
+	else
+		warnx("invalid option -- '%c'", optopt);
 	usage();
+}
+
+/* An empty file name is a usage error, not a file that cannot be read. */
+static void
+need_path(const char *opt, const char *path)
+{
+	if (*path == '\0') {
+		warnx("%s takes a file name, not an empty one", opt);
+		usage();
+	}
 }
 
 static void
@@ -413,6 +429,7 @@ main(int argc, char *argv[])
 				    (size_t)(eq - optarg));
 				src[nsrc].path = eq + 1;
 			}
+			need_path(ch == 'g' ? "-g" : "-G", src[nsrc].path);
 			nsrc++;
 			break;
 		case 'h':
@@ -437,6 +454,7 @@ main(int argc, char *argv[])
 			exit(0);
 		case 'x':
 			xgrow(&excl, &exclcap, nexcl + 1, sizeof(*excl));
+			need_path("-x", optarg);
 			excl[nexcl++] = optarg;
 			break;
 		case OPT_ACCENTS:
@@ -453,6 +471,7 @@ main(int argc, char *argv[])
 			}
 			break;
 		case OPT_COMPILE:
+			need_path("--compile", optarg);
 			compile = optarg;
 			break;
 		case OPT_LINEBUF:
