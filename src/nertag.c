@@ -256,7 +256,9 @@ read_some(int fd, void *p, size_t n)
 /*
  * Read fd to its end through the matcher, the record splitter or untag.
  * *guarded counts down the input still to read before the rest of the
- * mapped indexes is checked at once (nt_lex_check_all()).
+ * mapped indexes is checked at once (nt_lex_check_all()).  Returns 0, -1
+ * on a read error (errno), -2 on damage in an index, -3 when untag met
+ * input that is not nertag's xml (nt_out_untag_error()).
  */
 static int
 run(int fd, struct nt_matcher *m, struct nt_records *rec, struct nt_out *o,
@@ -286,9 +288,10 @@ run(int fd, struct nt_matcher *m, struct nt_records *rec, struct nt_out *o,
 				nt_lex_check_all(lex);
 			}
 		}
-		if (untag)
-			nt_out_untag(o, p, (size_t)r);
-		else if (rec != NULL)
+		if (untag) {
+			if (nt_out_untag(o, p, (size_t)r) == -1)
+				return -3;
+		} else if (rec != NULL)
 			nt_rec_feed(rec, p, (size_t)r);
 		else
 			nt_match_commit(m, (size_t)r);
@@ -299,9 +302,10 @@ run(int fd, struct nt_matcher *m, struct nt_records *rec, struct nt_out *o,
 		if (nt_out_error(o) != 0)
 			return 0;
 	}
-	if (untag)
-		nt_out_untag_end(o);
-	else if (rec != NULL)
+	if (untag) {
+		if (nt_out_untag_end(o) == -1)
+			return -3;
+	} else if (rec != NULL)
 		nt_rec_finish(rec);
 	else
 		nt_match_finish(m);
@@ -402,6 +406,8 @@ main(int argc, char *argv[])
 	unsigned flags = 0;
 	int ch, only = 0, records = 0, untag = 0, linebuf = 0, chars = 0;
 	int status = 0, fd, fmt, r, stdin_closed = hold_std_fds();
+	unsigned long line;
+	const char *why;
 
 	opterr = 0;	/* our messages, named "nertag" whatever argv[0] is */
 	while ((ch = getopt_long(argc, argv, "f:G:g:hij:orVx:", longopts,
@@ -608,6 +614,13 @@ main(int argc, char *argv[])
 			warnx("%s: %s", e.path, e.reason);
 			status = 1;
 			break;
+		}
+		if (r == -3) {
+			/* Not nertag's xml: what follows would be lost. */
+			why = nt_out_untag_error(o, &line);
+			warnx("%s: line %lu: %s", strcmp(name, "-") == 0 ?
+			    "(standard input)" : name, line, why);
+			status = 1;
 		}
 		if (r == -1) {
 			warn("%s", strcmp(name, "-") == 0 ? "(standard input)" :

@@ -35,10 +35,17 @@ struct nt_out {
 	size_t keylen, keycap;
 	char *ukey;		/* the key with its TSV escapes undone (jsonl) */
 	size_t ukeylen, ukeycap;
-	int in_tag;		/* --untag: inside <...> */
-	char ent[8];		/* --untag: an entity being read */
+	/* --untag */
+	int tag;		/* where in a tag: U_* */
+	unsigned attr;		/* bytes of ' id="' read */
+	char ent[8];		/* an entity being read */
 	size_t entlen;
+	unsigned long line;	/* of the input, from 1 */
+	const char *bad;	/* why the input is not nertag's xml, or NULL */
 };
+
+/* --untag: the places in a tag, <LABEL> </LABEL> <LABEL id="ID">. */
+enum { U_TEXT, U_OPEN, U_SLASH, U_LABEL, U_CLOSE, U_ATTR, U_VALUE, U_END };
 
 enum { F_INLINE, F_XML, F_TSV, F_JSONL, F_ONLY };
 
@@ -89,6 +96,8 @@ struct nt_out *
 nt_out_new(const struct nt_out_config *cfg)
 {
 	struct nt_out *o = xcalloc(1, sizeof(*o));
+
+	o->line = 1;
 
 	o->cfg = *cfg;
 	o->buf = xmalloc(OUTBUF);
@@ -756,17 +765,67 @@ untag_unknown(struct nt_out *o)
 	o->entlen = 0;
 }
 
-void
+static int
+label_byte(unsigned char c, int first)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
+	    (!first && ((c >= '0' && c <= '9') || c == '-' || c == '.'));
+}
+
+/*
+ * The next state of a tag after byte c, or -1 if no tag that nertag
+ * writes goes on so: the xml format escapes every '<' and '>' of the
+ * text, so one that is not part of such a tag means the input is not its
+ * output, and dropping what follows would lose text.
+ */
+static int
+tag_step(struct nt_out *o, unsigned char c)
+{
+	switch (o->tag) {
+	case U_OPEN:
+		return c == '/' ? U_SLASH : label_byte(c, 1) ? U_LABEL : -1;
+	case U_SLASH:
+		return label_byte(c, 1) ? U_CLOSE : -1;
+	case U_LABEL:
+	case U_CLOSE:
+		if (label_byte(c, 0))
+			return o->tag;
+		if (c == '>')
+			return U_TEXT;
+		o->attr = 0;
+		return c == ' ' && o->tag == U_LABEL ? U_ATTR : -1;
+	case U_ATTR:
+		if (c != (unsigned char)"id=\""[o->attr++])
+			return -1;
+		return o->attr == 4 ? U_VALUE : U_ATTR;
+	case U_VALUE:
+		if (c == '"')
+			return U_END;
+		return c == '<' || c == '>' || c == '\n' ? -1 : U_VALUE;
+	default:
+		return c == '>' ? U_TEXT : -1;
+	}
+}
+
+int
 nt_out_untag(struct nt_out *o, const unsigned char *p, size_t n)
 {
 	size_t i, run = 0;
+	int t;
 
+	if (o->bad != NULL)
+		return -1;
 	for (i = 0; i < n; i++) {
 		unsigned char c = p[i];
 
-		if (o->in_tag) {
-			if (c == '>')
-				o->in_tag = 0;
+		o->line += c == '\n';
+		if (o->tag != U_TEXT) {
+			if ((t = tag_step(o, c)) == -1) {
+				o->line -= c == '\n';
+				o->bad = "a '<' that begins no tag nertag writes";
+				return -1;
+			}
+			o->tag = t;
 			run = i + 1;
 			continue;
 		}
@@ -796,19 +855,35 @@ nt_out_untag(struct nt_out *o, const unsigned char *p, size_t n)
 		put(o, p + run, i - run);
 		run = i + 1;
 		if (c == '<')
-			o->in_tag = 1;
+			o->tag = U_OPEN;
 		else
 			o->ent[o->entlen++] = '&';
 	}
 	put(o, p + run, n - run);
+	return 0;
 }
 
-void
+int
 nt_out_untag_end(struct nt_out *o)
 {
 	if (o->entlen > 0)
 		untag_unknown(o);
-	o->in_tag = 0;
+	if (o->tag != U_TEXT && o->bad == NULL)
+		o->bad = "a tag is not closed at the end of the input";
+	return o->bad != NULL ? -1 : 0;
+}
+
+const char *
+nt_out_untag_error(struct nt_out *o, unsigned long *line)
+{
+	const char *why = o->bad;
+
+	*line = o->line;
+	o->bad = NULL;
+	o->tag = U_TEXT;
+	o->entlen = 0;
+	o->line = 1;
+	return why;
 }
 
 void

@@ -56,10 +56,15 @@ void	nt_out_raw(struct nt_out *o, const void *p, size_t n);
 /*
  * --untag: write the n bytes of xml output at p back as the text they came
  * from (tags dropped, &amp; &lt; &gt; undone); nt_out_untag_end() at the
- * end of each file passes on an unfinished entity as it is.
+ * end of each file passes on an unfinished entity as it is.  A '<' that
+ * begins no tag the xml format writes, or a tag still open at the end,
+ * stops it: both return -1, and nt_out_untag_error() then tells why and
+ * on which line, and makes o ready for the next file (NULL if all was
+ * well).
  */
-void	nt_out_untag(struct nt_out *o, const unsigned char *p, size_t n);
-void	nt_out_untag_end(struct nt_out *o);
+int	nt_out_untag(struct nt_out *o, const unsigned char *p, size_t n);
+int	nt_out_untag_end(struct nt_out *o);
+const char *nt_out_untag_error(struct nt_out *o, unsigned long *line);
 
 /* Write out what is buffered.  Returns 0, or -1 after a write error. */
 int	nt_out_flush(struct nt_out *o);

@@ -117,25 +117,31 @@ render(const struct nt_lexicon *lex, unsigned flags, size_t block,
 	}
 }
 
+/*
+ * --untag of n bytes in pieces: the bytes written, and in *why and *line
+ * where it stopped (NULL if it did not).
+ */
 static size_t
 untag(const unsigned char *xml, size_t n, size_t piece, unsigned char *buf,
-    size_t cap)
+    size_t cap, const char **why, unsigned long *line)
 {
 	struct nt_out_config oc;
 	struct nt_out *o;
-	int fd = memfd_create("untag", 0);
+	int fd = memfd_create("untag", 0), bad = 0;
 	size_t i, k;
 
 	memset(&oc, 0, sizeof(oc));
 	oc.fd = fd;
 	oc.format = nt_out_format("inline");
 	o = nt_out_new(&oc);
-	for (i = 0; i < n; i += k) {
+	for (i = 0; i < n && !bad; i += k) {
 		k = n - i < piece ? n - i : piece;
-		nt_out_untag(o, xml + i, k);
+		bad = nt_out_untag(o, xml + i, k) == -1;
 	}
-	nt_out_untag_end(o);
-	if (nt_out_flush(o) != 0)
+	if (!bad)
+		bad = nt_out_untag_end(o) == -1;
+	*why = nt_out_untag_error(o, line);
+	if ((*why != NULL) != bad || nt_out_flush(o) != 0)
 		abort();
 	nt_out_free(o);
 	return slurp(fd, buf, cap);
@@ -367,6 +373,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *text;
 	unsigned char *p, *end, *nl, *t1, *t2, *t3, *t4;
 	unsigned flags;
+	unsigned long line, line2;
+	const char *why, *why2;
 	char path[] = "/tmp/nertag-fuzz-gaz.XXXXXX", num[64];
 	FILE *f;
 	int fd;
@@ -412,8 +420,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* xml: --untag gives the text back. */
 	nb = untag(out[O_XML], len[O_XML], 1 + (size_t)(data[0] >> 6) * 3,
-	    back, sizeof(back));
-	if (nb != ntext || memcmp(back, text, ntext) != 0)
+	    back, sizeof(back), &why, &line);
+	if (why != NULL || nb != ntext || memcmp(back, text, ntext) != 0)
 		abort();
 
 	/*
@@ -510,11 +518,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/*
 	 * --untag of the text itself, which need not be xml output: the
-	 * same bytes whether it comes in one piece or byte by byte.
+	 * same bytes, and the same verdict on the same line, whether it
+	 * comes in one piece or byte by byte.
 	 */
-	n = untag(text, ntext, ntext > 0 ? ntext : 1, field, sizeof(field));
-	nb = untag(text, ntext, 1, want, sizeof(want));
-	if (n != nb || memcmp(field, want, n) != 0 || n > ntext)
+	n = untag(text, ntext, ntext > 0 ? ntext : 1, field, sizeof(field),
+	    &why, &line);
+	nb = untag(text, ntext, 1, want, sizeof(want), &why2, &line2);
+	if (n != nb || memcmp(field, want, n) != 0 || n > ntext ||
+	    why != why2 || line != line2)
 		abort();
 
 	/* The text as one record. */

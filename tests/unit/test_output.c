@@ -211,9 +211,10 @@ t_untag_round_trip(void **state)
 		c.format = nt_out_format("inline");
 		o = nt_out_new(&c);
 		for (i = 0; i < n; i += piece)
-			nt_out_untag(o, (const unsigned char *)copy + i,
-			    n - i < piece ? n - i : piece);
-		nt_out_untag_end(o);
+			assert_int_equal(nt_out_untag(o,
+			    (const unsigned char *)copy + i,
+			    n - i < piece ? n - i : piece), 0);
+		assert_int_equal(nt_out_untag_end(o), 0);
 		assert_int_equal(nt_out_flush(o), 0);
 		nt_out_free(o);
 		rewind(f);
@@ -667,6 +668,85 @@ t_large_output(void **state)
 	free(got);
 }
 
+/*
+ * What the xml format never writes stops --untag where it is, on the
+ * right line, wherever the input is split; the next file starts afresh.
+ */
+static void
+t_untag_not_xml(void **state)
+{
+	static const struct {
+		const char *in, *out, *why;
+		unsigned long line;
+	} c[] = {
+		{ "a\n<LOC>K</LOC>\nb < c > d\n", "a\nK\nb ", "begins", 3 },
+		{ "<LOC id=\"K\">x</LOC>", "x", NULL, 0 },
+		{ "<A.b-c_9 id=\"&lt;&quot;\">x</A.b-c_9>", "x", NULL, 0 },
+		{ "x</LOC id=\"K\">", "x", "begins", 1 },
+		{ "x<1>", "x", "begins", 1 },
+		{ "x<-LOC>", "x", "begins", 1 },
+		{ "x<LOC idx=\"K\">", "x", "begins", 1 },
+		{ "x<LOC id=\"K\" >", "x", "begins", 1 },
+		{ "x<LOC id=\"K\n\">", "x", "begins", 1 },
+		{ "x<LOC\n>", "x", "begins", 1 },
+		{ "x\n\n<LOC id=\"K", "x\n\n", "not closed", 3 },
+		{ "x<", "x", "not closed", 1 },
+		{ "x &foo; <", "x &foo; ", "not closed", 1 },
+	};
+	struct nt_out_config cfg;
+	struct nt_out *o;
+	unsigned char *a, *b;
+	const char *why;
+	unsigned long line;
+	char got[256];
+	FILE *f;
+	size_t i, k, n, r;
+	int bad;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.format = nt_out_format("inline");
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		n = strlen(c[i].in);
+		for (k = 0; k <= n; k++) {
+			f = tmpfile();
+			cfg.fd = fileno(f);
+			o = nt_out_new(&cfg);
+			a = exact(c[i].in, k);
+			b = exact(c[i].in + k, n - k);
+			bad = nt_out_untag(o, a, k) == -1;
+			bad |= nt_out_untag(o, b, n - k) == -1;
+			bad |= nt_out_untag_end(o) == -1;
+			why = nt_out_untag_error(o, &line);
+			assert_int_equal(bad, c[i].why != NULL);
+			if (c[i].why == NULL)
+				assert_null(why);
+			else {
+				assert_non_null(strstr(why, c[i].why));
+				assert_int_equal(line, c[i].line);
+			}
+			/* Ready for the next file. */
+			assert_int_equal(nt_out_untag(o,
+			    (const unsigned char *)"<X>y</X>", 8), 0);
+			assert_int_equal(nt_out_untag_end(o), 0);
+			assert_null(nt_out_untag_error(o, &line));
+			assert_int_equal(nt_out_flush(o), 0);
+			nt_out_free(o);
+			rewind(f);
+			r = fread(got, 1, sizeof(got) - 1, f);
+			got[r] = '\0';
+			fclose(f);
+			free(a);
+			free(b);
+			if (r < 1 || got[r - 1] != 'y' ||
+			    strlen(c[i].out) != r - 1 ||
+			    memcmp(got, c[i].out, r - 1) != 0)
+				fail_msg("case %zu split at %zu: \"%s\"", i, k,
+				    got);
+		}
+	}
+}
+
 /* Untag in two pieces split at every byte; unfinished entities. */
 static void
 t_untag_splits(void **state)
@@ -690,9 +770,9 @@ t_untag_splits(void **state)
 		o = nt_out_new(&c);
 		a = exact(xml, k);
 		b = exact(xml + k, n - k);
-		nt_out_untag(o, a, k);
-		nt_out_untag(o, b, n - k);
-		nt_out_untag_end(o);
+		assert_int_equal(nt_out_untag(o, a, k), 0);
+		assert_int_equal(nt_out_untag(o, b, n - k), 0);
+		assert_int_equal(nt_out_untag_end(o), 0);
 		assert_int_equal(nt_out_flush(o), 0);
 		nt_out_free(o);
 		rewind(f);
@@ -759,6 +839,7 @@ main(void)
 		cmocka_unit_test(t_tsv_fields),
 		cmocka_unit_test(t_inline_fields),
 		cmocka_unit_test(t_untag_splits),
+		cmocka_unit_test(t_untag_not_xml),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
