@@ -250,7 +250,7 @@ add_xml(unsigned char *b, size_t *len, const unsigned char *p, size_t n,
 			add(b, len, p + i, 1);
 }
 
-/* p as a JSON string; invalid UTF-8 as U+FFFD. */
+/* p as a JSON string: invalid UTF-8 as U+FFFD, C0, DEL and C1 escaped. */
 static void
 add_json(unsigned char *b, size_t *len, const unsigned char *p, size_t n)
 {
@@ -269,12 +269,16 @@ add_json(unsigned char *b, size_t *len, const unsigned char *p, size_t n)
 			adds(b, len, "\\t");
 		else if (p[i] == '\r')
 			adds(b, len, "\\r");
-		else if (p[i] < 0x20) {
+		else if (p[i] < 0x20 || p[i] == 0x7F) {
 			snprintf(u, sizeof(u), "\\u%04x", p[i]);
 			adds(b, len, u);
 		} else if ((k = utf8_len(p + i, n - i)) == 0) {
 			k = 1;
 			adds(b, len, "\xef\xbf\xbd");
+		} else if (p[i] == 0xC2 && p[i + 1] < 0xA0) {
+			/* C1 controls, U+0080-U+009F. */
+			snprintf(u, sizeof(u), "\\u%04x", p[i + 1]);
+			adds(b, len, u);
 		} else
 			add(b, len, p + i, k);
 	}
