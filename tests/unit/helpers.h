@@ -38,6 +38,22 @@ exact(const void *p, size_t n)
 	return b;
 }
 
+/*
+ * What was written to the temporary file f, as a string in buf (cap
+ * bytes, the last for the NUL); closes f and returns the length.
+ */
+HELPER size_t
+drain(FILE *f, char *buf, size_t cap)
+{
+	size_t r;
+
+	rewind(f);
+	r = fread(buf, 1, cap - 1, f);
+	buf[r] = '\0';
+	fclose(f);
+	return r;
+}
+
 #define MAXSPANS	64
 
 /* What a matcher run produced. */

@@ -80,10 +80,7 @@ render_lex(const struct nt_lexicon *x, const char *fmt,
 	assert_int_equal(nt_out_error(o), 0);
 	nt_match_free(m);
 	nt_out_free(o);
-	rewind(f);
-	r = fread(got, 1, cap - 1, f);
-	got[r] = '\0';
-	fclose(f);
+	r = drain(f, got, cap);
 	return r;
 }
 
@@ -177,10 +174,7 @@ t_escapes(void **state)
 	nt_out_record_end(o);
 	assert_int_equal(nt_out_flush(o), 0);
 	nt_out_free(o);
-	rewind(f);
-	r = fread(got, 1, sizeof(got) - 1, f);
-	got[r] = '\0';
-	fclose(f);
+	r = drain(f, got, sizeof(got));
 	assert_string_equal(got, "{\"key\":\"k\\tey\\\\\\\"\",\"start\":0,"
 	    "\"end\":4,\"label\":\"LOC\",\"text\":\"K\\u0001\xef\xbf\xbd\\\"\","
 	    "\"id\":\"Kyiv\"}\n");
@@ -305,10 +299,7 @@ direct(const char *fmt, int records, int chars, int show_file,
 		nt_out_record_end(o);
 	assert_int_equal(nt_out_flush(o), 0);
 	nt_out_free(o);
-	rewind(f);
-	r = fread(got, 1, sizeof(got) - 1, f);
-	got[r] = '\0';
-	fclose(f);
+	r = drain(f, got, sizeof(got));
 	return got;
 }
 
@@ -566,10 +557,7 @@ t_json_controls(void **state)
 	    22, &s);
 	assert_int_equal(nt_out_flush(o), 0);
 	nt_out_free(o);
-	rewind(f);
-	r = fread(got, 1, sizeof(got) - 1, f);
-	got[r] = '\0';
-	fclose(f);
+	r = drain(f, got, sizeof(got));
 	assert_string_equal(got, "{\"start\":0,\"end\":9,\"label\":\"LOC\","
 	    "\"text\":\"\\u0000\\u001f\\u007f\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
 	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xf0\x9f\x98\x80"
@@ -669,8 +657,10 @@ t_large_output(void **state)
 }
 
 /*
- * What the xml format never writes stops --untag where it is, on the
- * right line, wherever the input is split; the next file starts afresh.
+ * Untag in two pieces split at every byte: what the xml format writes
+ * comes back, unfinished and unknown entities as they are; what it never
+ * writes stops --untag where it is, on the right line; the next file
+ * starts afresh.
  */
 static void
 t_untag_not_xml(void **state)
@@ -692,6 +682,9 @@ t_untag_not_xml(void **state)
 		{ "x\n\n<LOC id=\"K", "x\n\n", "not closed", 3 },
 		{ "x<", "x", "not closed", 1 },
 		{ "x &foo; <", "x &foo; ", "not closed", 1 },
+		/* Escaped markup in an id; entities unfinished or unknown. */
+		{ "<LOC id=\"a&gt;b&quot;\">K&amp;y</LOC> &lt;&gt;&amp;&amp "
+		    "&foo; &", "K&y <>&&amp &foo; &", NULL, 0 },
 	};
 	struct nt_out_config cfg;
 	struct nt_out *o;
@@ -732,10 +725,7 @@ t_untag_not_xml(void **state)
 			assert_null(nt_out_untag_error(o, &line));
 			assert_int_equal(nt_out_flush(o), 0);
 			nt_out_free(o);
-			rewind(f);
-			r = fread(got, 1, sizeof(got) - 1, f);
-			got[r] = '\0';
-			fclose(f);
+			r = drain(f, got, sizeof(got));
 			free(a);
 			free(b);
 			if (r < 1 || got[r - 1] != 'y' ||
@@ -744,45 +734,6 @@ t_untag_not_xml(void **state)
 				fail_msg("case %zu split at %zu: \"%s\"", i, k,
 				    got);
 		}
-	}
-}
-
-/* Untag in two pieces split at every byte; unfinished entities. */
-static void
-t_untag_splits(void **state)
-{
-	static const char xml[] = "<LOC id=\"a&gt;b&quot;\">K&amp;y</LOC> "
-	    "&lt;&gt;&amp;&amp &foo; &";
-	static const char want[] = "K&y <>&&amp &foo; &";
-	struct nt_out_config c;
-	struct nt_out *o;
-	unsigned char *a, *b;
-	char got[256];
-	FILE *f;
-	size_t k, r, n = sizeof(xml) - 1;
-
-	(void)state;
-	memset(&c, 0, sizeof(c));
-	c.format = nt_out_format("inline");
-	for (k = 0; k <= n; k++) {
-		f = tmpfile();
-		c.fd = fileno(f);
-		o = nt_out_new(&c);
-		a = exact(xml, k);
-		b = exact(xml + k, n - k);
-		assert_int_equal(nt_out_untag(o, a, k), 0);
-		assert_int_equal(nt_out_untag(o, b, n - k), 0);
-		assert_int_equal(nt_out_untag_end(o), 0);
-		assert_int_equal(nt_out_flush(o), 0);
-		nt_out_free(o);
-		rewind(f);
-		r = fread(got, 1, sizeof(got) - 1, f);
-		got[r] = '\0';
-		fclose(f);
-		free(a);
-		free(b);
-		if (strcmp(got, want) != 0)
-			fail_msg("split at %zu: \"%s\"", k, got);
 	}
 }
 
@@ -838,7 +789,6 @@ main(void)
 		cmocka_unit_test(t_large_output),
 		cmocka_unit_test(t_tsv_fields),
 		cmocka_unit_test(t_inline_fields),
-		cmocka_unit_test(t_untag_splits),
 		cmocka_unit_test(t_untag_not_xml),
 	};
 

@@ -67,10 +67,7 @@ records(const char *fmt, const char *input, size_t n, size_t piece)
 	nt_rec_free(r);
 	nt_match_free(m);
 	nt_out_free(o);
-	rewind(f);
-	k = fread(got, 1, sizeof(got) - 1, f);
-	got[k] = '\0';
-	fclose(f);
+	k = drain(f, got, sizeof(got));
 	free(in);
 	return got;
 }
@@ -113,10 +110,7 @@ records2(const char *fmt, const char *input, size_t n, size_t k)
 	nt_rec_free(r);
 	nt_match_free(m);
 	nt_out_free(o);
-	rewind(f);
-	len = fread(got, 1, sizeof(got) - 1, f);
-	got[len] = '\0';
-	fclose(f);
+	len = drain(f, got, sizeof(got));
 	free(a);
 	free(b);
 	return got;
