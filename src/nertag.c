@@ -553,7 +553,8 @@ main(int argc, char *argv[])
 		mcfg.tries = tries;
 		mcfg.ntries = nt_lex_layers(lex);
 		mcfg.veto = nt_lex_veto(lex);
-		mcfg.flags = flags | (linebuf ? NT_NORM_LINES : 0);
+		/* A record is one line already; its \n escapes are text. */
+		mcfg.flags = flags | (linebuf && !records ? NT_NORM_LINES : 0);
 		mcfg.text = nt_out_text;
 		mcfg.span = nt_out_span;
 		mcfg.ctx = o;

@@ -72,6 +72,19 @@ PY
 	fi
 done
 
+# --line-buffered writes each record as it ends and changes nothing else:
+# an escaped \n inside a record is not a line break ("North\nKorea").
+printf 'a\tleft for North\\nKorea.\n' >> "$tmp/in-lb.tsv"
+cat "$tmp/in.tsv" >> "$tmp/in-lb.tsv"
+for fmt in inline tsv jsonl; do
+	check "$fmt: --line-buffered gives the same records" \
+	    'cmp -s <("$nertag" -r -f $fmt -g "$gaz" < "$tmp/in-lb.tsv") \
+	    <("$nertag" -r --line-buffered -f $fmt -g "$gaz" < "$tmp/in-lb.tsv")'
+done
+check "--line-buffered: a name over an escaped line feed is found" \
+    '"$nertag" -r --line-buffered -f tsv -g "$gaz" < "$tmp/in-lb.tsv" |
+    head -n 1 | grep -q "^a	9	20	LOC	North\\\\nKorea	"'
+
 # JSON Lines: valid JSON, offsets index the unescaped record text, in bytes
 # and in code points.
 check "jsonl: every line parses and spans index the unescaped text" \
