@@ -159,6 +159,17 @@ fail(const struct nt_error *e)
 }
 
 /*
+ * a later than b, to the nanosecond: an edit may follow a build within the
+ * same second.
+ */
+static int
+newer(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec ||
+	    (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+/*
  * The default index for these flags in dir, if it exists and is newer
  * than every gazetteer and stop list there; else NULL.  Malloc'ed.
  */
@@ -188,7 +199,7 @@ default_index(const char *dir, unsigned flags)
 			break;
 		for (i = 0; i < n; i++)
 			if (stat(list[i], &st) == 0 &&
-			    st.st_mtime > ist.st_mtime)
+			    newer(&st.st_mtim, &ist.st_mtim))
 				fresh = 0;
 		nt_gaz_list_free(list, n);
 	}

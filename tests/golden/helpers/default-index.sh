@@ -45,6 +45,12 @@ touch -d '2001-01-01 00:00' dir/LOC.txt
 touch -d '2003-01-01 00:00' dir/stop.exclude
 run
 touch -d '2001-01-01 00:00' dir/stop.exclude
+echo "# newer by part of a second is newer"
+touch -d '2002-01-01 00:00:00.900' dir/LOC.txt
+touch -d '2002-01-01 00:00:00.100' dir/default.ntx
+run
+touch -d '2001-01-01 00:00' dir/LOC.txt
+touch -d '2002-01-01 00:00' dir/default.ntx
 echo "# a damaged default index is passed over"
 printf 'XXXXXXXX' | dd of=dir/default.ntx bs=1 seek=0 conv=notrunc 2>/dev/null
 touch -d '2002-01-01 00:00' dir/default.ntx
