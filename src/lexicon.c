@@ -400,6 +400,19 @@ head_checksum(const unsigned char *p, uint64_t off, uint64_t n)
 	return nt_sum_end(&s);
 }
 
+/* The normalisation options in flags, as a message names them. */
+static const char *
+flag_words(uint32_t flags)
+{
+	static const char *const w[] = {
+		"neither -i nor --ignore-accents", "-i only",
+		"--ignore-accents only", "-i and --ignore-accents"
+	};
+
+	return w[(flags & NT_NORM_CASEFOLD ? 1 : 0) |
+	    (flags & NT_NORM_STRIPMARK ? 2 : 0)];
+}
+
 /*
  * Check an index image and fill l from it (l may be NULL to check only).
  * x (may be NULL) receives its labels.  With whole, every block is checked
@@ -459,13 +472,9 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 	if (head_checksum(p, h.off[SUMS], n) != h.checksum)
 		goto corrupt;
 	if (h.flags != flags) {
-		nt_error_set(e, path, 0, "index built with %s%s, but "
-		    "matching now uses %s%s: compile it with the same "
-		    "options",
-		    h.flags & NT_NORM_CASEFOLD ? "-i" : "no -i",
-		    h.flags & NT_NORM_STRIPMARK ? ", --ignore-accents" : "",
-		    flags & NT_NORM_CASEFOLD ? "-i" : "no -i",
-		    flags & NT_NORM_STRIPMARK ? ", --ignore-accents" : "");
+		nt_error_set(e, path, 0, "index built with %s, but matching "
+		    "now uses %s: compile it with the same options",
+		    flag_words(h.flags), flag_words(flags));
 		return -1;
 	}
 	/* Damage found while loading is reported here, not later. */
