@@ -254,6 +254,7 @@ nt_gaz_list(const char *path, const char *suffix, char ***list, size_t *n,
     struct nt_error *e)
 {
 	struct dirent *d;
+	struct stat st;
 	size_t cap = 0, sl = strlen(suffix), nl, pl = strlen(path);
 	char **l = NULL, *s;
 	DIR *dir;
@@ -268,11 +269,19 @@ nt_gaz_list(const char *path, const char *suffix, char ***list, size_t *n,
 		if (d->d_name[0] == '.' || nl <= sl ||
 		    strcmp(d->d_name + nl - sl, suffix) != 0)
 			continue;
-		xgrow(&l, &cap, *n + 1, sizeof(*l));
 		s = xmalloc(pl + nl + 2);
 		memcpy(s, path, pl);
 		s[pl] = '/';
 		memcpy(s + pl + 1, d->d_name, nl + 1);
+		/*
+		 * Files only: a FIFO would be waited on for ever.  A link to
+		 * nothing stays, for reading it to say what is wrong.
+		 */
+		if (stat(s, &st) == 0 && !S_ISREG(st.st_mode)) {
+			free(s);
+			continue;
+		}
+		xgrow(&l, &cap, *n + 1, sizeof(*l));
 		l[(*n)++] = s;
 	}
 	closedir(dir);

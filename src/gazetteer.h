@@ -55,7 +55,8 @@ int	nt_gaz_slurp(const char *path, char **buf, size_t *n,
 /*
  * List the files in folder path whose names end in suffix (".txt"), sorted
  * bytewise, as a malloc'ed array of malloc'ed paths (*list, *n); free with
- * nt_gaz_list_free().  Returns 0, or -1 with *e filled.
+ * nt_gaz_list_free().  Folders, FIFOs and devices are left out, links to
+ * nothing are not.  Returns 0, or -1 with *e filled.
  */
 int	nt_gaz_list(const char *path, const char *suffix, char ***list,
 	    size_t *n, struct nt_error *e);

@@ -324,6 +324,34 @@ t_list_edges(void **state)
 	snprintf(path, sizeof(path), "%s/b\xc3\xa9.txt", dir);
 	assert_string_equal(list[4], path);
 	nt_gaz_list_free(list, n);
+	/*
+	 * Only files: a folder or a FIFO named *.txt is passed over (reading
+	 * a FIFO would wait for ever), a link to a file is listed, and so is
+	 * a link to nothing, so that reading it says what is wrong.
+	 */
+	snprintf(path, sizeof(path), "%s/sub.txt", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/fifo.txt", dir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	snprintf(path, sizeof(path), "%s/link.txt", dir);
+	assert_int_equal(symlink("bz.txt", path), 0);
+	snprintf(path, sizeof(path), "%s/none.txt", dir);
+	assert_int_equal(symlink("missing", path), 0);
+	assert_int_equal(nt_gaz_list(dir, ".txt", &list, &n, &e), 0);
+	assert_int_equal(n, 7);
+	snprintf(path, sizeof(path), "%s/link.txt", dir);
+	assert_string_equal(list[5], path);
+	snprintf(path, sizeof(path), "%s/none.txt", dir);
+	assert_string_equal(list[6], path);
+	nt_gaz_list_free(list, n);
+	snprintf(path, sizeof(path), "%s/sub.txt", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/fifo.txt", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/link.txt", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/none.txt", dir);
+	unlink(path);
 	/* An empty listing, and a file where a folder should be. */
 	assert_int_equal(nt_gaz_list(dir, ".exclude", &list, &n, &e), 0);
 	assert_int_equal(n, 0);
