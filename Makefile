@@ -155,9 +155,17 @@ install: $(BUILD)/nertag-installed $(INDEXES)
 	install -m 0644 $(GAZ) gazetteers/SOURCES.md $(DESTDIR)$(DATADIR)
 	install -m 0644 $(INDEXES) $(DESTDIR)$(DATADIR)
 
+# Only what install wrote: gazetteers of one's own in DATADIR stay, and so
+# does the folder then.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nertag $(DESTDIR)$(MANDIR)/man1/nertag.1
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(GAZ:gazetteers/%=$(DESTDIR)$(DATADIR)/%) \
+	    $(DESTDIR)$(DATADIR)/SOURCES.md \
+	    $(INDEXES:gazetteers/%=$(DESTDIR)$(DATADIR)/%)
+	if [ -d $(DESTDIR)$(DATADIR) ]; then \
+	    rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || \
+	    echo "kept $(DESTDIR)$(DATADIR): it holds files install did not write"; \
+	fi
 
 clean:
 	rm -rf build build-* gazetteers/*.ntx
