@@ -56,7 +56,6 @@ render_lex(const struct nt_lexicon *x, const char *fmt,
 	struct nt_matcher *m;
 	struct nt_out *o;
 	FILE *f = tmpfile();
-	size_t r;
 
 	assert_non_null(f);
 	cfg = *base;
@@ -80,8 +79,7 @@ render_lex(const struct nt_lexicon *x, const char *fmt,
 	assert_int_equal(nt_out_error(o), 0);
 	nt_match_free(m);
 	nt_out_free(o);
-	r = drain(f, got, cap);
-	return r;
+	return drain(f, got, cap);
 }
 
 /* render_lex() with the lexicon of setup(). */
@@ -154,7 +152,6 @@ t_escapes(void **state)
 	struct nt_out *o;
 	FILE *f = tmpfile();
 	char got[256];
-	size_t r;
 
 	(void)state;
 	(void)g;
@@ -174,7 +171,7 @@ t_escapes(void **state)
 	nt_out_record_end(o);
 	assert_int_equal(nt_out_flush(o), 0);
 	nt_out_free(o);
-	r = drain(f, got, sizeof(got));
+	drain(f, got, sizeof(got));
 	assert_string_equal(got, "{\"key\":\"k\\tey\\\\\\\"\",\"start\":0,"
 	    "\"end\":4,\"label\":\"LOC\",\"text\":\"K\\u0001\xef\xbf\xbd\\\"\","
 	    "\"id\":\"Kyiv\"}\n");
@@ -269,7 +266,6 @@ direct(const char *fmt, int records, int chars, int show_file,
 	struct nt_out *o;
 	struct nt_span s = { 0, 0, 0, 0, 1 };
 	FILE *f = tmpfile();
-	size_t r;
 
 	assert_non_null(f);
 	memset(&c, 0, sizeof(c));
@@ -299,7 +295,7 @@ direct(const char *fmt, int records, int chars, int show_file,
 		nt_out_record_end(o);
 	assert_int_equal(nt_out_flush(o), 0);
 	nt_out_free(o);
-	r = drain(f, got, sizeof(got));
+	drain(f, got, sizeof(got));
 	return got;
 }
 
@@ -540,7 +536,6 @@ t_json_controls(void **state)
 	struct nt_span s = { 0, 9, 0, 1, 1 };
 	char got[512];
 	FILE *f = tmpfile();
-	size_t r;
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
@@ -557,7 +552,7 @@ t_json_controls(void **state)
 	    22, &s);
 	assert_int_equal(nt_out_flush(o), 0);
 	nt_out_free(o);
-	r = drain(f, got, sizeof(got));
+	drain(f, got, sizeof(got));
 	assert_string_equal(got, "{\"start\":0,\"end\":9,\"label\":\"LOC\","
 	    "\"text\":\"\\u0000\\u001f\\u007f\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
 	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xf0\x9f\x98\x80"

@@ -67,7 +67,7 @@ records(const char *fmt, const char *input, size_t n, size_t piece)
 	nt_rec_free(r);
 	nt_match_free(m);
 	nt_out_free(o);
-	k = drain(f, got, sizeof(got));
+	drain(f, got, sizeof(got));
 	free(in);
 	return got;
 }
@@ -85,7 +85,6 @@ records2(const char *fmt, const char *input, size_t n, size_t k)
 	struct nt_out *o;
 	unsigned char *a = exact(input, k), *b = exact(input + k, n - k);
 	FILE *f = tmpfile();
-	size_t len;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.fd = fileno(f);
@@ -110,7 +109,7 @@ records2(const char *fmt, const char *input, size_t n, size_t k)
 	nt_rec_free(r);
 	nt_match_free(m);
 	nt_out_free(o);
-	len = drain(f, got, sizeof(got));
+	drain(f, got, sizeof(got));
 	free(a);
 	free(b);
 	return got;
