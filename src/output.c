@@ -715,6 +715,11 @@ nt_out_file(struct nt_out *o, const char *name)
 	o->file = name;
 	o->filelen = strlen(name);
 	o->chars = 0;
+	/* --untag starts afresh: line 1, outside any tag or entity. */
+	o->line = 1;
+	o->tag = U_TEXT;
+	o->entlen = 0;
+	o->bad = NULL;
 }
 
 void
@@ -829,14 +834,16 @@ nt_out_untag(struct nt_out *o, const unsigned char *p, size_t n)
 			run = i + 1;
 			continue;
 		}
-		if (o->entlen > 0) {
+		if (o->entlen > 0 && c != ';' &&
+		    (o->entlen == 4 || !(c >= 'a' && c <= 'z'))) {
+			/* No entity the writer knows: its bytes are text. */
+			untag_unknown(o);
+			run = i;
+		} else if (o->entlen > 0) {
 			o->ent[o->entlen++] = (char)c;
 			run = i + 1;
-			if (c != ';') {
-				if (o->entlen == 5 || !(c >= 'a' && c <= 'z'))
-					untag_unknown(o);
+			if (c != ';')
 				continue;
-			}
 			if (o->entlen == 5 && memcmp(o->ent, "&amp;", 5) == 0)
 				putc_(o, '&');
 			else if (o->entlen == 4 && memcmp(o->ent, "&lt;", 4) == 0)

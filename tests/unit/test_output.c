@@ -677,6 +677,9 @@ t_untag_not_xml(void **state)
 		{ "x\n\n<LOC id=\"K", "x\n\n", "not closed", 3 },
 		{ "x<", "x", "not closed", 1 },
 		{ "x &foo; <", "x &foo; ", "not closed", 1 },
+		/* A '<' or '&' ends an unfinished entity and is read anew. */
+		{ "a &lt< b", "a &lt", "begins", 1 },
+		{ "AT&<LOC>T</LOC> &&amp;", "AT&T &&", NULL, 0 },
 		/* Escaped markup in an id; entities unfinished or unknown. */
 		{ "<LOC id=\"a&gt;b&quot;\">K&amp;y</LOC> &lt;&gt;&amp;&amp "
 		    "&foo; &", "K&y <>&&amp &foo; &", NULL, 0 },
