@@ -725,7 +725,7 @@ nt_out_file(struct nt_out *o, const char *name)
 void
 nt_out_record(struct nt_out *o, const char *key, size_t n)
 {
-	size_t i;
+	size_t i, run;
 
 	xgrow(&o->key, &o->keycap, n + 1, 1);
 	memcpy(o->key, key, n);
@@ -743,8 +743,25 @@ nt_out_record(struct nt_out *o, const char *key, size_t n)
 		o->ukey[o->ukeylen++] = c;
 	}
 	o->chars = 0;
-	if (o->cfg.format == F_INLINE || o->cfg.format == F_XML) {
+	if (o->cfg.format == F_INLINE) {
 		put(o, key, n);
+		putc_(o, '\t');
+	} else if (o->cfg.format == F_XML) {
+		/*
+		 * Its markup escaped, as the text's is, so that --untag gives
+		 * it back; its TSV escapes are kept as read.
+		 */
+		for (run = i = 0; i < n; i++) {
+			const char *e = key[i] == '&' ? "&amp;" :
+			    key[i] == '<' ? "&lt;" : key[i] == '>' ? "&gt;" : NULL;
+
+			if (e == NULL)
+				continue;
+			put(o, key + run, i - run);
+			puts_(o, e);
+			run = i + 1;
+		}
+		put(o, key + run, n - run);
 		putc_(o, '\t');
 	}
 }
