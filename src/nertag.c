@@ -81,21 +81,43 @@ usage(void)
 	exit(2);
 }
 
+/*
+ * Whether getopt_long() refused the long option arg rather than a short
+ * one: inside a group such as -Qi, argv[optind - 1] is still the argument
+ * before it.  optopt is 0 for an unknown long option and a long option's
+ * value otherwise ('i' for --ignore-case).
+ */
+static int
+long_error(const char *arg)
+{
+	const struct option *o;
+	size_t n;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return 0;
+	if (optopt == 0)
+		return 1;
+	arg += 2;
+	n = strcspn(arg, "=");
+	for (o = longopts; o->name != NULL; o++)
+		if (strncmp(o->name, arg, n) == 0 && o->val == optopt)
+			return 1;
+	return 0;
+}
+
 /* Report the option getopt_long() refused, then the usage. */
 static void __attribute__((noreturn))
 bad_option(char *argv[])
 {
 	const char *arg = argv[optind - 1];
 
-	/* A long option's optopt is its value: 'i' for --ignore-case. */
-	if (strncmp(arg, "--", 2) == 0 && optopt != 0 &&
-	    strchr(arg, '=') != NULL)
+	if (long_error(arg) && optopt == 0)
+		warnx("unrecognized option '%s'", arg);
+	else if (long_error(arg) && strchr(arg, '=') != NULL)
 		warnx("option '%.*s' doesn't allow an argument",
 		    (int)(strchr(arg, '=') - arg), arg);
-	else if (strncmp(arg, "--", 2) == 0 && optopt != 0)
+	else if (long_error(arg))
 		warnx("option '%s' requires an argument", arg);
-	else if (strncmp(arg, "--", 2) == 0)
-		warnx("unrecognized option '%s'", arg);
 	else if (optopt != 0 && optopt < 256 &&
 	    strchr("fGgjx", optopt) != NULL)
 		warnx("option requires an argument -- '%c'", optopt);
