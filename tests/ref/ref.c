@@ -12,7 +12,8 @@
  *     followed by a word character, whose normal form equals a name's.  The normal form of a string: white-space runs to
  *     one space (trimmed at the ends), apostrophes to ', dashes to -, then
  *     utf8proc_map() with decomposition, and case folding or mark removal
- *     as asked.
+ *     as asked, then apostrophes and dashes again (U+0149 folds to U+02BC
+ *     'n').
  *  4. Leftmost-longest: the first start with a match takes its longest;
  *     the search goes on after it.
  *
@@ -137,6 +138,34 @@ decode(const unsigned char *t, size_t n, unsigned flags, struct ch *c)
  * a barrier or is empty.  A name (trim) loses white space at its ends; text
  * that starts or ends with white space after marks are stripped gives NULL.
  */
+/*
+ * Apostrophes to ', dashes to -, in the UTF-8 string s, in place (each
+ * gets shorter or stays): what case folding yields may be one.
+ */
+static void
+equivalents(unsigned char *s)
+{
+	utf8proc_ssize_t k;
+	size_t r = 0, w = 0, n = strlen((char *)s);
+	int32_t c;
+
+	while (r < n) {
+		k = utf8proc_iterate(s + r, (utf8proc_ssize_t)(n - r), &c);
+		if (k <= 0) {
+			s[w++] = s[r++];	/* utf8proc_map() makes none */
+			continue;
+		}
+		r += (size_t)k;
+		if (is_apos(c))
+			c = '\'';
+		else if (c == 0x2212 ||
+		    utf8proc_category(c) == UTF8PROC_CATEGORY_PD)
+			c = '-';
+		w += (size_t)utf8proc_encode_char(c, s + w);
+	}
+	s[w] = '\0';
+}
+
 static char *
 normal(const int32_t *cps, size_t n, unsigned flags, int trim)
 {
@@ -179,6 +208,8 @@ normal(const int32_t *cps, size_t n, unsigned flags, int trim)
 	    (utf8proc_option_t)opt) < 0)
 		out = NULL;
 	free(s);
+	if (out != NULL)
+		equivalents(out);
 	if (out != NULL && trim) {
 		/* A name: white space at its ends is dropped. */
 		size_t a = 0, z = strlen((char *)out);

@@ -58,5 +58,12 @@ for text in "$root"/tests/example.txt "$root"/tests/golden/*.in; do
 	diff_one "$text" "-g $g/PER.txt -G $tmp/idx.ntx -x $g/LOC.txt" \
 	    "-x $g/LOC.txt $g/PER.txt $g/LOC.txt $g/ORG.txt $g/PER.txt"
 done
+# What case folding yields is normalised too: U+0149 folds to U+02BC 'n'.
+printf "# label: LOC\n'n Hout\n\312\274Na\n" >"$tmp/fold.txt"
+printf "x \305\211 Hout, 'N HOUT, \305\211a; \312\274n hout y\n" >"$tmp/fold.in"
+for f in "" "-i" "-i --ignore-accents"; do
+	r=$(echo "$f" | sed 's/--ignore-accents/-a/')
+	diff_one "$tmp/fold.in" "$f -g $tmp/fold.txt" "$r $tmp/fold.txt"
+done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
