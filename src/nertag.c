@@ -545,6 +545,10 @@ main(int argc, char *argv[])
 		warnx("--compile reads no input files");
 		usage();
 	}
+	if (compile != NULL && untag) {
+		warnx("--compile and --untag cannot be used together");
+		usage();
+	}
 	for (i = 0; compile != NULL && i < nsrc; i++)
 		if (src[i].index) {
 			warnx("--compile takes gazetteers (-g), not an index "
