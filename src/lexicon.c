@@ -890,15 +890,19 @@ block_feed(struct blockfeed *b, const unsigned char *p, size_t n)
 /*
  * The file an index for path is renamed onto, as a malloc'ed path: path
  * itself, or the file a symbolic link there names, so that the link is
- * kept.  NULL with *e filled for what a rename would destroy: a FIFO, a
- * device, a folder, or a link to nothing.
+ * kept; *mode gets the mode the new file should have, the old file's or
+ * 0666 less the umask.  NULL with *e filled for what a rename would
+ * destroy: a FIFO, a device, a folder, or a link to nothing.
  */
 static char *
-index_target(const char *path, struct nt_error *e)
+index_target(const char *path, mode_t *mode, struct nt_error *e)
 {
 	struct stat st;
 	char *real;
 
+	*mode = umask(0);
+	umask(*mode);
+	*mode = 0666 & ~*mode;
 	if (lstat(path, &st) == -1)
 		return xmemdup(path, strlen(path));	/* a new file */
 	if (S_ISLNK(st.st_mode)) {
@@ -908,11 +912,15 @@ index_target(const char *path, struct nt_error *e)
 			    "%s", strerror(errno));
 			return NULL;
 		}
-		if (stat(real, &st) == 0 && S_ISREG(st.st_mode))
+		if (stat(real, &st) == 0 && S_ISREG(st.st_mode)) {
+			*mode = st.st_mode & 07777;
 			return real;
+		}
 		free(real);
-	} else if (S_ISREG(st.st_mode))
+	} else if (S_ISREG(st.st_mode)) {
+		*mode = st.st_mode & 07777;
 		return xmemdup(path, strlen(path));
+	}
 	nt_error_set(e, path, 0, "%s", S_ISDIR(st.st_mode) ?
 	    "is a directory" : "not a regular file");
 	return NULL;
@@ -933,6 +941,7 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	unsigned char *labels, *sums;
 	size_t i, k, pos, len;
 	char *tmp, *target;
+	mode_t mode;
 	int fd, saved, bad;
 
 	if (x->nlayers != 1 || !x->layer[0].built) {
@@ -940,7 +949,7 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 		    "gazetteers (-g) only");
 		return -1;
 	}
-	if ((target = index_target(path, e)) == NULL)
+	if ((target = index_target(path, &mode, e)) == NULL)
 		return -1;
 	l = &x->layer[0];
 	memset(&h, 0, sizeof(h));
@@ -1007,7 +1016,7 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	tmp = xmalloc(strlen(target) + 16);
 	snprintf(tmp, strlen(target) + 16, "%s.tmpXXXXXX", target);
 	if ((fd = mkstemp(tmp)) == -1) {
-		nt_error_set(e, path, 0, "%s", strerror(errno));
+		nt_error_set(e, target, 0, "%s", strerror(errno));
 		free(tmp);
 		free(target);
 		free(labels);
@@ -1018,7 +1027,7 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	for (i = 0; i < pl.n && bad == 0; i++)
 		bad = write_all(fd, pl.p[i], pl.len[i]);
 	saved = errno;
-	if (bad == 0 && fchmod(fd, 0644) == -1)
+	if (bad == 0 && fchmod(fd, mode) == -1)
 		bad = -1, saved = errno;
 	if (close(fd) == -1 && bad == 0)
 		bad = -1, saved = errno;
@@ -1026,7 +1035,7 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 		bad = -1, saved = errno;
 	if (bad != 0) {
 		unlink(tmp);
-		nt_error_set(e, path, 0, "%s", strerror(saved));
+		nt_error_set(e, target, 0, "%s", strerror(saved));
 	}
 	free(tmp);
 	free(target);

@@ -50,6 +50,14 @@ mkfifo fifo.ntx
 run --compile=fifo.ntx -g data/gaz
 test -p fifo.ntx && echo "fifo.ntx is still a FIFO"
 ls -a | grep -q '\.tmp' || echo "no temporary file left"
+# The file replaced keeps its mode; a new one gets 0666 less the umask.
+mkdir other
+chmod 600 target.ntx
+ln -s ../target.ntx other/link.ntx
+run --compile=other/link.ntx -g data/gaz
+echo "target.ntx: mode $(stat -c %a target.ntx)"
+(umask 027 && run --compile=new.ntx -g data/gaz)
+echo "new.ntx: mode $(stat -c %a new.ntx)"
 size=$(wc -c <loc.ntx)
 head -c 100 loc.ntx >short.ntx
 run -G short.ntx
