@@ -50,6 +50,11 @@ mkfifo fifo.ntx
 run --compile=fifo.ntx -g data/gaz
 test -p fifo.ntx && echo "fifo.ntx is still a FIFO"
 ls -a | grep -q '\.tmp' || echo "no temporary file left"
+# A FIFO given as an index is refused at once, not waited on.
+mkfifo in-fifo.ntx
+echo "\$ nertag -G in-fifo.ntx"
+printf 'Kyiv\n' | timeout 20 sh -c "$NERTAG -G in-fifo.ntx" 2>&1
+echo "status $?"
 # The file replaced keeps its mode; a new one gets 0666 less the umask.
 mkdir other
 chmod 600 target.ntx
