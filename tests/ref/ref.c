@@ -138,6 +138,17 @@ decode(const unsigned char *t, size_t n, unsigned flags, struct ch *c)
  * a barrier or is empty.  A name (trim) loses white space at its ends; text
  * that starts or ends with white space after marks are stripped gives NULL.
  */
+/* Apostrophes to ', dashes to -. */
+static int32_t
+equiv(int32_t c)
+{
+	if (is_apos(c))
+		return '\'';
+	if (c == 0x2212 || utf8proc_category(c) == UTF8PROC_CATEGORY_PD)
+		return '-';
+	return c;
+}
+
 /*
  * Apostrophes to ', dashes to -, in the UTF-8 string s, in place (each
  * gets shorter or stays): what case folding yields may be one.
@@ -156,12 +167,7 @@ equivalents(unsigned char *s)
 			continue;
 		}
 		r += (size_t)k;
-		if (is_apos(c))
-			c = '\'';
-		else if (c == 0x2212 ||
-		    utf8proc_category(c) == UTF8PROC_CATEGORY_PD)
-			c = '-';
-		w += (size_t)utf8proc_encode_char(c, s + w);
+		w += (size_t)utf8proc_encode_char(equiv(c), s + w);
 	}
 	s[w] = '\0';
 }
@@ -187,12 +193,7 @@ normal(const int32_t *cps, size_t n, unsigned flags, int trim)
 		if (space)
 			s[len++] = ' ';
 		space = 0;
-		if (is_apos(c))
-			c = '\'';
-		else if (c == 0x2212 ||
-		    utf8proc_category(c) == UTF8PROC_CATEGORY_PD)
-			c = '-';
-		len += (size_t)utf8proc_encode_char(c, s + len);
+		len += (size_t)utf8proc_encode_char(equiv(c), s + len);
 	}
 	s[len] = '\0';
 	if (len == 0) {
