@@ -669,6 +669,9 @@ main(int argc, char *argv[])
 				nt_rec_finish(rec);
 			else if (m != NULL)
 				nt_match_finish(m);
+			else if (untag && nt_out_untag_end(o) == -1)
+				/* A tag cut short: the read error says why. */
+				(void)nt_out_untag_error(o, &line);
 		}
 		if (fd != STDIN_FILENO)
 			close(fd);

@@ -194,6 +194,15 @@ expect_error "EIO on a gazetteer" "^nertag: .*ORG.txt.*Input/output error" \
     "shim SHIM_EIO=ORG.txt $nertag -g '$gaz' < in.txt"
 expect_error "EIO on a stop list" "^nertag: .*LOC.txt.*Input/output error" \
     "shim SHIM_EIO=LOC.txt $nertag -x '$gaz/LOC.txt' -g '$gaz/ORG.txt' < in.txt"
+# --untag: a read error inside an entity passes on what was read, then the
+# next file is read afresh.
+printf 'one &amp; more\n' >"$tmp/ent1.xml"
+printf 'two <LOC>x</LOC>\n' >"$tmp/ent2.xml"
+expect_error "EIO inside an entity, --untag" "^nertag: .*ent1.xml.*Input/output" \
+    "shim SHIM_EIO=ent1.xml SHIM_AFTER=7 $nertag --untag ent1.xml ent2.xml"
+if [ "$(cat "$tmp/got")" = "one &amtwo x" ]; then ok; else
+	bad "EIO inside an entity, --untag: stdout '$(cat "$tmp/got")'"
+fi
 # A disk that fills up part of the way: through the output, and through
 # --compile, which must leave neither OUT nor its temporary file behind.
 expect_error "ENOSPC on stdout after 5000 bytes" "^nertag: .*No space left" \
