@@ -185,11 +185,11 @@ fail:
 }
 
 int
-nt_gaz_open(const char *path, struct stat *st, struct nt_error *e)
+nt_gaz_open(const char *path, int flags, struct stat *st, struct nt_error *e)
 {
 	int fd;
 
-	if ((fd = open(path, O_RDONLY)) == -1) {
+	if ((fd = open(path, O_RDONLY | flags)) == -1) {
 		nt_error_set(e, path, 0, "%s", strerror(errno));
 		return -1;
 	}
@@ -215,7 +215,7 @@ nt_gaz_slurp(const char *path, char **buf, size_t *n, struct nt_error *e)
 	char *b;
 	int fd;
 
-	if ((fd = nt_gaz_open(path, &st, e)) == -1)
+	if ((fd = nt_gaz_open(path, 0, &st, e)) == -1)
 		return -1;
 	cap = S_ISREG(st.st_mode) && st.st_size > 0 ?
 	    (size_t)st.st_size + 1 : 65536;

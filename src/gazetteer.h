@@ -39,11 +39,13 @@ long	nt_gaz_parse(const char *buf, size_t n, const char *path,
 	    nt_gaz_entry_fn *fn, void *ctx, char **label, struct nt_error *e);
 
 /*
- * Open path for reading and fstat(2) it into *st: the descriptor, or -1
- * with *e filled (unreadable, a directory).
+ * Open path for reading, with open(2) flags besides O_RDONLY (O_NONBLOCK,
+ * so as not to wait for a FIFO's writer), and fstat(2) it into *st: the
+ * descriptor, or -1 with *e filled (unreadable, a directory).
  */
 struct stat;
-int	nt_gaz_open(const char *path, struct stat *st, struct nt_error *e);
+int	nt_gaz_open(const char *path, int flags, struct stat *st,
+	    struct nt_error *e);
 
 /*
  * Read the whole file at path into a malloc'ed buffer (*buf, *n bytes).

@@ -38,6 +38,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -557,13 +558,8 @@ add_index(struct nt_lexicon *x, const char *path, int whole,
 	void *map;
 	int fd;
 
-	/* Asked before open(2), which would wait for a FIFO's writer. */
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		nt_error_set(e, path, 0, "%s", S_ISDIR(st.st_mode) ?
-		    "is a directory" : "not a regular file");
-		return -1;
-	}
-	if ((fd = nt_gaz_open(path, &st, e)) == -1)
+	/* A FIFO is opened without waiting for a writer, then refused. */
+	if ((fd = nt_gaz_open(path, O_NONBLOCK, &st, e)) == -1)
 		return -1;
 	if (!S_ISREG(st.st_mode)) {
 		nt_error_set(e, path, 0, "not a regular file");
