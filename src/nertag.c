@@ -82,27 +82,39 @@ usage(void)
 }
 
 /*
- * Whether getopt_long() refused the long option arg rather than a short
- * one: inside a group such as -Qi, argv[optind - 1] is still the argument
- * before it.  optopt is 0 for an unknown long option and a long option's
- * value otherwise ('i' for --ignore-case).
+ * The long option that getopt_long() refused, if arg (argv[optind - 1])
+ * is one: inside a group such as -Qi, arg is still the argument before
+ * the group, so a long option is taken to be the one refused only if
+ * optopt is its value ('i' for --ignore-case; 0 for one not known).  The
+ * option arg names, a prefix taken as getopt_long() takes it; NULL if arg
+ * is no long option that was refused, or names none or several.
  */
-static int
-long_error(const char *arg)
+static const struct option *
+refused_long(const char *arg, int *nmatch)
 {
-	const struct option *o;
+	const struct option *o, *found = NULL;
 	size_t n;
 
+	*nmatch = 0;
 	if (strncmp(arg, "--", 2) != 0)
-		return 0;
-	if (optopt == 0)
-		return 1;
+		return NULL;
 	arg += 2;
-	n = strcspn(arg, "=");
-	for (o = longopts; o->name != NULL; o++)
-		if (strncmp(o->name, arg, n) == 0 && o->val == optopt)
-			return 1;
-	return 0;
+	if ((n = strcspn(arg, "=")) == 0)
+		return NULL;	/* --=x */
+	for (o = longopts; o->name != NULL; o++) {
+		if (strncmp(o->name, arg, n) != 0)
+			continue;
+		if (strlen(o->name) == n) {
+			*nmatch = 1;
+			return o;
+		}
+		/* --colo: --color and --colour are one option. */
+		if (found == NULL || found->val != o->val) {
+			found = o;
+			(*nmatch)++;
+		}
+	}
+	return *nmatch == 1 ? found : NULL;
 }
 
 /* Report the option getopt_long() refused, then the usage. */
@@ -110,14 +122,26 @@ static void __attribute__((noreturn))
 bad_option(char *argv[])
 {
 	const char *arg = argv[optind - 1];
+	const struct option *o, *p;
+	int nmatch;
 
-	if (long_error(arg) && optopt == 0)
-		warnx("unrecognized option '%s'", arg);
-	else if (long_error(arg) && strchr(arg, '=') != NULL)
-		warnx("option '%.*s' doesn't allow an argument",
-		    (int)(strchr(arg, '=') - arg), arg);
-	else if (long_error(arg))
-		warnx("option '%s' requires an argument", arg);
+	o = refused_long(arg, &nmatch);
+	if (strncmp(arg, "--", 2) == 0 && optopt == 0) {
+		if (nmatch < 2)
+			warnx("unrecognized option '%s'", arg);
+		else {
+			fprintf(stderr, "nertag: option '%.*s' is ambiguous; "
+			    "possibilities:", (int)strcspn(arg, "="), arg);
+			for (p = longopts; p->name != NULL; p++)
+				if (strncmp(p->name, arg + 2,
+				    strcspn(arg + 2, "=")) == 0)
+					fprintf(stderr, " '--%s'", p->name);
+			fputc('\n', stderr);
+		}
+	} else if (o != NULL && o->val == optopt && strchr(arg, '=') != NULL)
+		warnx("option '--%s' doesn't allow an argument", o->name);
+	else if (o != NULL && o->val == optopt)
+		warnx("option '--%s' requires an argument", o->name);
 	else if (optopt != 0 && optopt < 256 &&
 	    strchr("fGgjx", optopt) != NULL)
 		warnx("option requires an argument -- '%c'", optopt);
