@@ -72,6 +72,24 @@ PY
 	fi
 done
 
+# Keys with markup: -f xml escapes them, so --untag gives the records back,
+# and -j 2 writes the same.
+python3 - "$tmp/in.tsv" "$tmp/keys.tsv" <<'PY'
+import sys
+keys = ["a<b>", "x&amp;y", "<LOC>", "k>1", "&", "p\\tq", ""]
+with open(sys.argv[1], encoding="utf-8") as f, \
+        open(sys.argv[2], "w", encoding="utf-8") as out:
+    for i, line in enumerate(f):
+        _, _, text = line.partition("\t")
+        out.write("%s%d\t%s" % (keys[i % len(keys)], i, text))
+PY
+check "xml: keys with markup come back through --untag" \
+    'cmp -s "$tmp/keys.tsv" <("$nertag" -r -f xml -g "$gaz" < "$tmp/keys.tsv" |
+    "$nertag" --untag)'
+check "xml: keys with markup, -j 2 equals one thread" \
+    'cmp -s <("$nertag" -r -f xml -g "$gaz" < "$tmp/keys.tsv") \
+    <("$nertag" -j 2 -r -f xml -g "$gaz" < "$tmp/keys.tsv")'
+
 # --line-buffered writes each record as it ends and changes nothing else:
 # an escaped \n inside a record is not a line break ("North\nKorea").
 printf 'a\tleft for North\\nKorea.\n' >> "$tmp/in-lb.tsv"
