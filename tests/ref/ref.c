@@ -133,11 +133,6 @@ decode(const unsigned char *t, size_t n, unsigned flags, struct ch *c)
 	return k;
 }
 
-/*
- * The normal form of code points cps[0..n), malloc'ed, or NULL if it holds
- * a barrier or is empty.  A name (trim) loses white space at its ends; text
- * that starts or ends with white space after marks are stripped gives NULL.
- */
 /* Apostrophes to ', dashes to -. */
 static int32_t
 equiv(int32_t c)
@@ -172,6 +167,11 @@ equivalents(unsigned char *s)
 	s[w] = '\0';
 }
 
+/*
+ * The normal form of code points cps[0..n), malloc'ed, or NULL if it holds
+ * a barrier or is empty.  A name (trim) loses white space at its ends; text
+ * that starts or ends with white space after marks are stripped gives NULL.
+ */
 static char *
 normal(const int32_t *cps, size_t n, unsigned flags, int trim)
 {
