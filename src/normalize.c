@@ -268,7 +268,7 @@ decompose(int32_t cp, unsigned flags, int32_t *cps, size_t *ncp)
 	if (r < 0 || (size_t)r > CP_MAX - *ncp)
 		return -1;
 	/* Folding may yield one: U+0149 folds to U+02BC 'n'. */
-	if (r > 1 || cps[*ncp] != cp)
+	if (r > 1 || (r == 1 && cps[*ncp] != cp))
 		for (i = 0; i < r; i++)
 			cps[*ncp + (size_t)i] = equivalent(cps[*ncp + (size_t)i]);
 	*ncp += (size_t)r;
