@@ -292,12 +292,27 @@ t_label_rules(void **state)
 	free(p);
 }
 
+/* dir/name, in one of two static buffers. */
+static const char *
+in_dir(const char *dir, const char *name)
+{
+	static char path[2][256];
+	static int k;
+
+	k = !k;
+	snprintf(path[k], sizeof(path[k]), "%s/%s", dir, name);
+	return path[k];
+}
+
 static void
 t_list_edges(void **state)
 {
-	char dir[] = "/tmp/nertag-unit-dir2.XXXXXX", path[256], **list;
+	char dir[] = "/tmp/nertag-unit-dir2.XXXXXX", **list;
 	static const char *const names[] = { "b\xc3\xa9.txt", "bz.txt",
 		"B.txt", "_.txt", "1.txt", "x.txt.bak", "y.TXT" };
+	/* Bytewise order: digits, capitals, '_', small letters, then 0xC3. */
+	static const char *const order[] = { "1.txt", "B.txt", "_.txt",
+		"bz.txt", "b\xc3\xa9.txt", "link.txt", "none.txt" };
 	struct nt_error e;
 	size_t i, n;
 	FILE *f;
@@ -305,64 +320,42 @@ t_list_edges(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	for (i = 0; i < 7; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		f = fopen(path, "w");
+		f = fopen(in_dir(dir, names[i]), "w");
 		assert_non_null(f);
 		fclose(f);
 	}
 	assert_int_equal(nt_gaz_list(dir, ".txt", &list, &n, &e), 0);
 	assert_int_equal(n, 5);
-	/* Bytewise order: digits, capitals, '_', small letters, then 0xC3. */
-	snprintf(path, sizeof(path), "%s/1.txt", dir);
-	assert_string_equal(list[0], path);
-	snprintf(path, sizeof(path), "%s/B.txt", dir);
-	assert_string_equal(list[1], path);
-	snprintf(path, sizeof(path), "%s/_.txt", dir);
-	assert_string_equal(list[2], path);
-	snprintf(path, sizeof(path), "%s/bz.txt", dir);
-	assert_string_equal(list[3], path);
-	snprintf(path, sizeof(path), "%s/b\xc3\xa9.txt", dir);
-	assert_string_equal(list[4], path);
+	for (i = 0; i < n; i++)
+		assert_string_equal(list[i], in_dir(dir, order[i]));
 	nt_gaz_list_free(list, n);
 	/*
 	 * Only files: a folder or a FIFO named *.txt is passed over (reading
 	 * a FIFO would wait for ever), a link to a file is listed, and so is
 	 * a link to nothing, so that reading it says what is wrong.
 	 */
-	snprintf(path, sizeof(path), "%s/sub.txt", dir);
-	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(path, sizeof(path), "%s/fifo.txt", dir);
-	assert_int_equal(mkfifo(path, 0644), 0);
-	snprintf(path, sizeof(path), "%s/link.txt", dir);
-	assert_int_equal(symlink("bz.txt", path), 0);
-	snprintf(path, sizeof(path), "%s/none.txt", dir);
-	assert_int_equal(symlink("missing", path), 0);
+	assert_int_equal(mkdir(in_dir(dir, "sub.txt"), 0755), 0);
+	assert_int_equal(mkfifo(in_dir(dir, "fifo.txt"), 0644), 0);
+	assert_int_equal(symlink("bz.txt", in_dir(dir, "link.txt")), 0);
+	assert_int_equal(symlink("missing", in_dir(dir, "none.txt")), 0);
 	assert_int_equal(nt_gaz_list(dir, ".txt", &list, &n, &e), 0);
 	assert_int_equal(n, 7);
-	snprintf(path, sizeof(path), "%s/link.txt", dir);
-	assert_string_equal(list[5], path);
-	snprintf(path, sizeof(path), "%s/none.txt", dir);
-	assert_string_equal(list[6], path);
+	for (i = 0; i < n; i++)
+		assert_string_equal(list[i], in_dir(dir, order[i]));
 	nt_gaz_list_free(list, n);
-	snprintf(path, sizeof(path), "%s/sub.txt", dir);
-	rmdir(path);
-	snprintf(path, sizeof(path), "%s/fifo.txt", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/link.txt", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/none.txt", dir);
-	unlink(path);
+	rmdir(in_dir(dir, "sub.txt"));
+	unlink(in_dir(dir, "fifo.txt"));
+	unlink(in_dir(dir, "link.txt"));
+	unlink(in_dir(dir, "none.txt"));
 	/* An empty listing, and a file where a folder should be. */
 	assert_int_equal(nt_gaz_list(dir, ".exclude", &list, &n, &e), 0);
 	assert_int_equal(n, 0);
 	nt_gaz_list_free(list, n);
-	snprintf(path, sizeof(path), "%s/bz.txt", dir);
-	assert_int_equal(nt_gaz_list(path, ".txt", &list, &n, &e), -1);
-	assert_string_equal(e.path, path);
-	for (i = 0; i < 7; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		unlink(path);
-	}
+	assert_int_equal(nt_gaz_list(in_dir(dir, "bz.txt"), ".txt", &list, &n,
+	    &e), -1);
+	assert_string_equal(e.path, in_dir(dir, "bz.txt"));
+	for (i = 0; i < 7; i++)
+		unlink(in_dir(dir, names[i]));
 	rmdir(dir);
 }
 
