@@ -37,7 +37,7 @@
  */
 #define SRC_PER_BYTE	(NT_NORM_SPACE_CAP + 4 * (2 * NT_NORM_MARK_CAP + 2))
 
-#define MAXLAYERS	64
+#define MAXLAYERS	NT_MATCH_MAX_LAYERS
 #define HF_MAX		8	/* bytes of a normal form in hf */
 
 enum { WALK_NONE, WALK_MATCH, WALK_MORE };

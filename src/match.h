@@ -27,9 +27,12 @@ typedef void nt_text_fn(void *ctx, const unsigned char *p, size_t n);
 typedef void nt_span_fn(void *ctx, const unsigned char *p, size_t n,
 	    const struct nt_span *s);
 
+/* The most tries (layers) a matcher walks: the caller refuses more. */
+#define NT_MATCH_MAX_LAYERS	64
+
 struct nt_match_config {
 	const struct nt_trie *const *tries;	/* ntries, in priority order */
-	size_t ntries;
+	size_t ntries;			/* at most NT_MATCH_MAX_LAYERS */
 	const struct nt_trie *veto;	/* names never to match, or NULL */
 	unsigned flags;			/* enum nt_norm_flag */
 	size_t block;			/* bytes per read; 0 for the default */

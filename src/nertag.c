@@ -569,6 +569,14 @@ main(int argc, char *argv[])
 		warnx("--compile reads no input files");
 		usage();
 	}
+	/* A layer is an index, or a run of gazetteers between two. */
+	for (i = 0, r = 0; i < nsrc; i++)
+		r += src[i].index || i == 0 || src[i - 1].index;
+	if (r > NT_MATCH_MAX_LAYERS) {
+		warnx("at most %d indexes (-G) and runs of -g between them "
+		    "(%d here)", NT_MATCH_MAX_LAYERS, r);
+		usage();
+	}
 	if (compile != NULL && untag) {
 		warnx("--compile and --untag cannot be used together");
 		usage();

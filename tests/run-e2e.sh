@@ -272,6 +272,26 @@ else
 	    test "$left" = "$p/share/nertag/mine.txt"
 fi
 
+# --- many layers -------------------------------------------------------------
+# Each -G, and each run of -g between them, is a layer: 64 are matched, the
+# 64th too; a 65th is a usage error, not a list silently left out.
+printf '# label: A\nKyiv\n' >"$tmp/la.txt"
+printf '# label: B\nOdesa\n' >"$tmp/lb.txt"
+$NERTAG --compile="$tmp/la.ntx" -g "$tmp/la.txt"
+$NERTAG --compile="$tmp/lb.ntx" -g "$tmp/lb.txt"
+args=
+i=0
+while [ $i -lt 63 ]; do args="$args -G $tmp/la.ntx"; i=$((i + 1)); done
+out=$(echo 'Kyiv, Odesa' | $NERTAG $args -G "$tmp/lb.ntx" 2>&1)
+check layers-64 "output: $out" test "$out" = '<A>Kyiv</A>, <B>Odesa</B>'
+echo 'Kyiv, Odesa' | $NERTAG $args -g "$tmp/la.txt" -G "$tmp/la.ntx" \
+    -G "$tmp/lb.ntx" >"$tmp/out" 2>"$tmp/err"
+st=$?
+check layers-65 "status $st, stderr: $(head -n 1 "$tmp/err")" \
+    test $st -eq 2 -a ! -s "$tmp/out"
+check layers-65-message "stderr: $(head -n 1 "$tmp/err")" \
+    grep -q "at most 64" "$tmp/err"
+
 # --- names split across read blocks ----------------------------------------
 # A writer that sends one byte per write(2), pausing so that each read(2)
 # sees one byte: every name is split at every byte.
