@@ -1202,7 +1202,12 @@ process(struct nt_matcher *m, int eof)
 			} else if ((k = nt_norm_class_at(buf + p, len - p, eof,
 			    &clen)) == -1)
 				break;
-			else if (prev || !m->high) {
+			else if (prev || !m->high || k == NT_CLASS_SPACE) {
+				/*
+				 * No name begins with white space: a walk
+				 * from each character of a run of U+00A0 or
+				 * U+3000 read the run to its cap each time.
+				 */
 				prev = k == NT_CLASS_WORD;
 				p += clen;
 				continue;
