@@ -312,6 +312,12 @@ put_tsv(struct nt_out *o, const unsigned char *p, size_t n)
 	put(o, p + run, n - run);
 }
 
+static void
+put_raw(struct nt_out *o, const unsigned char *p, size_t n)
+{
+	put(o, p, n);
+}
+
 /* Input text as it is, or TSV-escaped inside a record. */
 static void
 put_text(struct nt_out *o, const unsigned char *p, size_t n)
@@ -322,10 +328,20 @@ put_text(struct nt_out *o, const unsigned char *p, size_t n)
 		put(o, p, n);
 }
 
+/*
+ * p with & < > escaped: as text, or with XML_ATTR as an attribute value
+ * (quotes and line ends too); the rest through put_text(), or with XML_RAW
+ * as it is (a record's key, whose TSV escapes are kept as read).
+ */
+enum { XML_ATTR = 1, XML_RAW = 2 };
+
 static void
-put_xml(struct nt_out *o, const unsigned char *p, size_t n, int attr)
+put_xml(struct nt_out *o, const unsigned char *p, size_t n, int how)
 {
 	size_t i, run = 0;
+	int attr = how & XML_ATTR;
+	void (*out)(struct nt_out *, const unsigned char *, size_t) =
+	    how & XML_RAW ? put_raw : put_text;
 
 	for (i = 0; i < n; i++) {
 		const char *e;
@@ -342,11 +358,11 @@ put_xml(struct nt_out *o, const unsigned char *p, size_t n, int attr)
 		}
 		if (e == NULL)
 			continue;
-		put_text(o, p + run, i - run);
+		out(o, p + run, i - run);
 		puts_(o, e);
 		run = i + 1;
 	}
-	put_text(o, p + run, n - run);
+	out(o, p + run, n - run);
 }
 
 static void
@@ -473,7 +489,7 @@ span_inline(struct nt_out *o, const unsigned char *p, size_t n,
 	puts_(o, e->label);
 	if (!same) {
 		puts_(o, " id=\"");
-		put_xml(o, (const unsigned char *)e->id, e->idlen, 1);
+		put_xml(o, (const unsigned char *)e->id, e->idlen, XML_ATTR);
 		putc_(o, '"');
 	}
 	putc_(o, '>');
@@ -725,7 +741,7 @@ nt_out_file(struct nt_out *o, const char *name)
 void
 nt_out_record(struct nt_out *o, const char *key, size_t n)
 {
-	size_t i, run;
+	size_t i;
 
 	xgrow(&o->key, &o->keycap, n + 1, 1);
 	memcpy(o->key, key, n);
@@ -747,21 +763,8 @@ nt_out_record(struct nt_out *o, const char *key, size_t n)
 		put(o, key, n);
 		putc_(o, '\t');
 	} else if (o->cfg.format == F_XML) {
-		/*
-		 * Its markup escaped, as the text's is, so that --untag gives
-		 * it back; its TSV escapes are kept as read.
-		 */
-		for (run = i = 0; i < n; i++) {
-			const char *e = key[i] == '&' ? "&amp;" :
-			    key[i] == '<' ? "&lt;" : key[i] == '>' ? "&gt;" : NULL;
-
-			if (e == NULL)
-				continue;
-			put(o, key + run, i - run);
-			puts_(o, e);
-			run = i + 1;
-		}
-		put(o, key + run, n - run);
+		/* Its markup escaped, so that --untag gives it back. */
+		put_xml(o, (const unsigned char *)key, n, XML_RAW);
 		putc_(o, '\t');
 	}
 }
