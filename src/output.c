@@ -92,13 +92,22 @@ nt_out_format(const char *name)
 	return -1;
 }
 
+/* --untag starts afresh: line 1, outside any tag or entity. */
+static void
+untag_reset(struct nt_out *o)
+{
+	o->line = 1;
+	o->tag = U_TEXT;
+	o->entlen = 0;
+	o->bad = NULL;
+}
+
 struct nt_out *
 nt_out_new(const struct nt_out_config *cfg)
 {
 	struct nt_out *o = xcalloc(1, sizeof(*o));
 
-	o->line = 1;
-
+	untag_reset(o);
 	o->cfg = *cfg;
 	o->buf = xmalloc(OUTBUF);
 	return o;
@@ -731,11 +740,7 @@ nt_out_file(struct nt_out *o, const char *name)
 	o->file = name;
 	o->filelen = strlen(name);
 	o->chars = 0;
-	/* --untag starts afresh: line 1, outside any tag or entity. */
-	o->line = 1;
-	o->tag = U_TEXT;
-	o->entlen = 0;
-	o->bad = NULL;
+	untag_reset(o);
 }
 
 void
@@ -906,10 +911,7 @@ nt_out_untag_error(struct nt_out *o, unsigned long *line)
 	const char *why = o->bad;
 
 	*line = o->line;
-	o->bad = NULL;
-	o->tag = U_TEXT;
-	o->entlen = 0;
-	o->line = 1;
+	untag_reset(o);
 	return why;
 }
 
