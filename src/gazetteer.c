@@ -44,7 +44,7 @@ nt_gaz_valid_label(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n == 0 || n > 64)
+	if (n == 0 || n > NT_LABEL_MAX)
 		return 0;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];

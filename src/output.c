@@ -42,6 +42,13 @@ struct nt_out {
 	size_t entlen;
 	unsigned long line;	/* of the input, from 1 */
 	const char *bad;	/* why the input is not nertag's xml, or NULL */
+	/*
+	 * The label of the tag being read, and of the element the text is
+	 * in (elablen 0 if none): the writer never nests elements and closes
+	 * each with its own label, so input that does otherwise is not its.
+	 */
+	char tlab[NT_LABEL_MAX], elab[NT_LABEL_MAX];
+	size_t tlablen, elablen;
 };
 
 /* --untag: the places in a tag, <LABEL> </LABEL> <LABEL id="ID">. */
@@ -100,6 +107,7 @@ untag_reset(struct nt_out *o)
 	o->tag = U_TEXT;
 	o->entlen = 0;
 	o->bad = NULL;
+	o->elablen = 0;
 }
 
 struct nt_out *
@@ -837,6 +845,31 @@ tag_step(struct nt_out *o, unsigned char c)
 	}
 }
 
+/*
+ * A tag has been read whole (o->tag is where it ended): an opening one
+ * starts an element, a closing one must end the element it is in.
+ */
+static int
+untag_element(struct nt_out *o)
+{
+	if (o->tag != U_CLOSE) {
+		if (o->elablen > 0) {
+			o->bad = "a tag opens inside another element";
+			return -1;
+		}
+		memcpy(o->elab, o->tlab, o->tlablen);
+		o->elablen = o->tlablen;
+		return 0;
+	}
+	if (o->elablen != o->tlablen ||
+	    memcmp(o->elab, o->tlab, o->tlablen) != 0) {
+		o->bad = "a closing tag does not match the open element";
+		return -1;
+	}
+	o->elablen = 0;
+	return 0;
+}
+
 int
 nt_out_untag(struct nt_out *o, const unsigned char *p, size_t n)
 {
@@ -852,6 +885,17 @@ nt_out_untag(struct nt_out *o, const unsigned char *p, size_t n)
 		if (o->tag != U_TEXT) {
 			if ((t = tag_step(o, c)) == -1) {
 				o->line -= c == '\n';
+				o->bad = "a '<' that begins no tag nertag writes";
+				return -1;
+			}
+			if (t == U_LABEL || t == U_CLOSE) {
+				if (o->tlablen == sizeof(o->tlab))
+					t = -1;	/* longer than any label */
+				else
+					o->tlab[o->tlablen++] = (char)c;
+			} else if (t == U_TEXT && untag_element(o) == -1)
+				return -1;
+			if (t == -1) {
 				o->bad = "a '<' that begins no tag nertag writes";
 				return -1;
 			}
@@ -886,9 +930,10 @@ nt_out_untag(struct nt_out *o, const unsigned char *p, size_t n)
 			continue;
 		put(o, p + run, i - run);
 		run = i + 1;
-		if (c == '<')
+		if (c == '<') {
 			o->tag = U_OPEN;
-		else
+			o->tlablen = 0;
+		} else
 			o->ent[o->entlen++] = '&';
 	}
 	put(o, p + run, n - run);
@@ -902,6 +947,8 @@ nt_out_untag_end(struct nt_out *o)
 		untag_unknown(o);
 	if (o->tag != U_TEXT && o->bad == NULL)
 		o->bad = "a tag is not closed at the end of the input";
+	if (o->elablen > 0 && o->bad == NULL)
+		o->bad = "an element is not closed at the end of the input";
 	return o->bad != NULL ? -1 : 0;
 }
 

@@ -677,6 +677,15 @@ t_untag_not_xml(void **state)
 		{ "x\n\n<LOC id=\"K", "x\n\n", "not closed", 3 },
 		{ "x<", "x", "not closed", 1 },
 		{ "x &foo; <", "x &foo; ", "not closed", 1 },
+		/* Elements: never nested, closed by their own label. */
+		{ "<LOC>Kyiv\n", "Kyiv\n", "element", 2 },
+		{ "a\n<LOC id=\"K\">K\ny", "a\nK\ny", "element", 3 },
+		{ "<LOC>x</PER>", "x", "match", 1 },
+		{ "<LOC>x</LOCA>", "x", "match", 1 },
+		{ "<LOCA>x</LOC>", "x", "match", 1 },
+		{ "x</LOC>", "x", "match", 1 },
+		{ "<LOC>a<PER>b</PER></LOC>", "a", "inside", 1 },
+		{ "<LOC>New\nYork</LOC> <PER>x</PER>", "New\nYork x", NULL, 0 },
 		/* A '<' or '&' ends an unfinished entity and is read anew. */
 		{ "a &lt< b", "a &lt", "begins", 1 },
 		{ "AT&<LOC>T</LOC> &&amp;", "AT&T &&", NULL, 0 },
