@@ -457,6 +457,7 @@ main(int argc, char *argv[])
 	const struct nt_trie **tries;
 	unsigned char *rbuf = NULL;
 	const char *format = "inline", *compile = NULL, *color = "auto", *eq;
+	const char *term;
 	char **excl = NULL;
 	size_t nsrc = 0, srccap = 0, nexcl = 0, exclcap = 0, i, guarded;
 	size_t jobs = 1;
@@ -606,8 +607,11 @@ main(int argc, char *argv[])
 	ocfg.records = records;
 	ocfg.show_file = argc > 1;
 	ocfg.lex = lex;
+	/* auto as grep(1) has it: not for a dumb terminal or one unnamed. */
+	term = getenv("TERM");
 	if (strcmp(color, "always") == 0 || (strcmp(color, "auto") == 0 &&
-	    isatty(STDOUT_FILENO) && (getenv("NO_COLOR") == NULL ||
+	    isatty(STDOUT_FILENO) && term != NULL &&
+	    strcmp(term, "dumb") != 0 && (getenv("NO_COLOR") == NULL ||
 	    *getenv("NO_COLOR") == '\0')))
 		ocfg.color = fmt == nt_out_format("inline");
 	o = nt_out_new(&ocfg);

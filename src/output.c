@@ -476,6 +476,8 @@ span_inline(struct nt_out *o, const unsigned char *p, size_t n,
 {
 	int xml = o->cfg.format == F_XML;
 	int same = e->idlen == n && memcmp(e->id, p, n) == 0;
+	const unsigned char *q;
+	const char *color;
 	unsigned char *d;
 
 	(void)s;
@@ -499,9 +501,10 @@ span_inline(struct nt_out *o, const unsigned char *p, size_t n,
 		o->len = (size_t)(d - o->buf);
 		return;
 	}
-	if (o->cfg.color)
-		puts_(o, colors[e->label_no % (sizeof(colors) /
-		    sizeof(colors[0]))]);
+	color = o->cfg.color ? colors[e->label_no % (sizeof(colors) /
+	    sizeof(colors[0]))] : NULL;
+	if (color != NULL)
+		puts_(o, color);
 	putc_(o, '<');
 	puts_(o, e->label);
 	if (!same) {
@@ -510,6 +513,18 @@ span_inline(struct nt_out *o, const unsigned char *p, size_t n,
 		putc_(o, '"');
 	}
 	putc_(o, '>');
+	/*
+	 * Colour ends at a line feed and starts again after it, as grep's
+	 * does: a pager or terminal then shows each line right by itself.
+	 */
+	while (color != NULL && !o->cfg.records &&
+	    (q = memchr(p, '\n', n)) != NULL) {
+		put(o, p, (size_t)(q - p));
+		puts_(o, "\033[m\n");
+		puts_(o, color);
+		n -= (size_t)(q - p) + 1;
+		p = q + 1;
+	}
 	if (xml)
 		put_xml(o, p, n, 0);
 	else
@@ -517,7 +532,7 @@ span_inline(struct nt_out *o, const unsigned char *p, size_t n,
 	puts_(o, "</");
 	puts_(o, e->label);
 	putc_(o, '>');
-	if (o->cfg.color)
+	if (color != NULL)
 		puts_(o, "\033[m");
 }
 

@@ -175,9 +175,15 @@ no_color() { ! grep -qF "$esc" "$1"; }
 if script -qc true /dev/null </dev/null >/dev/null 2>&1; then
 	# tty CMD: run CMD with its standard output on a pseudo-terminal.
 	tty() { script -qc "$1" /dev/null </dev/null; }
-	tty "$NERTAG -g $gaz $tmp/a.txt" >"$tmp/out" 2>&1
+	TERM=xterm tty "$NERTAG -g $gaz $tmp/a.txt" >"$tmp/out" 2>&1
 	check color-auto-tty "no colour on a terminal: $(od -c "$tmp/out" |
 	    head -2)" has_color "$tmp/out"
+	# As grep(1): a terminal that is dumb, or of no known type, gets none.
+	TERM=dumb tty "$NERTAG -g $gaz $tmp/a.txt" >"$tmp/out" 2>&1
+	check color-auto-dumb "colour with TERM=dumb" no_color "$tmp/out"
+	env -u TERM script -qc "$NERTAG -g $gaz $tmp/a.txt" /dev/null \
+	    </dev/null >"$tmp/out" 2>&1
+	check color-auto-no-term "colour with TERM unset" no_color "$tmp/out"
 	NO_COLOR=1 tty "$NERTAG -g $gaz $tmp/a.txt" >"$tmp/out" 2>&1
 	check color-no-color-env "colour despite NO_COLOR" no_color "$tmp/out"
 	tty "$NERTAG --color=never -g $gaz $tmp/a.txt" >"$tmp/out" 2>&1
@@ -196,6 +202,14 @@ nt --color=always "$tmp/a.txt" >"$tmp/out"
 check color-always-pipe "no colour with --color=always" has_color "$tmp/out"
 check color-always-reset "colour not reset" \
     test "$(cat "$tmp/out")" = "$(printf '\033[1;31m<LOC>Kyiv</LOC>\033[m')"
+# As grep(1), colour ends at a line feed and starts again after it, so that
+# a pager or a terminal that scrolls each line by itself shows it right.
+printf 'New\nYork\n' >"$tmp/ny.txt"
+printf 'New York\n' >"$tmp/ny.gaz"
+$NERTAG --color=always -g LOC="$tmp/ny.gaz" "$tmp/ny.txt" >"$tmp/out"
+check color-per-line "a coloured span runs over a line feed: $(od -c \
+    "$tmp/out" | head -3)" test "$(cat "$tmp/out")" = "$(printf \
+    '\033[1;31m<LOC id="New York">New\033[m\n\033[1;31mYork</LOC>\033[m')"
 
 # --- --help, --version -----------------------------------------------------
 $NERTAG --help >"$tmp/out" 2>"$tmp/err"
