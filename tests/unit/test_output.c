@@ -657,6 +657,9 @@ t_large_output(void **state)
  * writes stops --untag where it is, on the right line; the next file
  * starts afresh.
  */
+#define L16	"ABCDEFGHIJKLMNOP"
+#define L64	L16 L16 L16 L16
+
 static void
 t_untag_not_xml(void **state)
 {
@@ -685,6 +688,9 @@ t_untag_not_xml(void **state)
 		{ "<LOCA>x</LOC>", "x", "match", 1 },
 		{ "x</LOC>", "x", "match", 1 },
 		{ "<LOC>a<PER>b</PER></LOC>", "a", "inside", 1 },
+		/* A label of 64 bytes is one; of 65, none the writer has. */
+		{ "<" L64 ">x</" L64 ">", "x", NULL, 0 },
+		{ "<" L64 "A>x", "", "begins", 1 },
 		{ "<LOC>New\nYork</LOC> <PER>x</PER>", "New\nYork x", NULL, 0 },
 		/* A '<' or '&' ends an unfinished entity and is read anew. */
 		{ "a &lt< b", "a &lt", "begins", 1 },
