@@ -160,6 +160,20 @@ need_path(const char *opt, const char *path)
 	}
 }
 
+/*
+ * Exit after --help or --version: a write error (a full disk, a closed
+ * standard output) is reported and fails, as for matching output.
+ */
+static _Noreturn void
+exit_printed(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		warnx("write error: %s", strerror(errno));
+		exit(1);
+	}
+	exit(0);
+}
+
 static void
 help(void)
 {
@@ -498,7 +512,7 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			help();
-			exit(0);
+			exit_printed();
 		case 'i':
 			flags |= NT_NORM_CASEFOLD;
 			break;
@@ -515,7 +529,7 @@ main(int argc, char *argv[])
 			printf("nertag %s (utf8proc %s, Unicode %s)\n",
 			    NT_VERSION, nt_norm_utf8proc_version(),
 			    nt_norm_unicode_version());
-			exit(0);
+			exit_printed();
 		case 'x':
 			xgrow(&excl, &exclcap, nexcl + 1, sizeof(*excl));
 			need_path("-x", optarg);

@@ -867,6 +867,10 @@ tag_step(struct nt_out *o, unsigned char c)
 static int
 untag_element(struct nt_out *o)
 {
+	if (!nt_gaz_valid_label(o->tlab, o->tlablen)) {
+		o->bad = "a '<' that begins no tag nertag writes";
+		return -1;
+	}
 	if (o->tag != U_CLOSE) {
 		if (o->elablen > 0) {
 			o->bad = "a tag opens inside another element";

@@ -87,6 +87,14 @@ if [ -w /dev/full ]; then
 	st=$?
 	check dev-full-small-input "status $st, stderr: $(cat "$tmp/err")" \
 	    test "$st" -eq 1 -a "$(lines "$tmp/err")" -eq 1
+	for o in --help --version; do
+		$NERTAG $o >/dev/full 2>"$tmp/err"
+		st=$?
+		check "dev-full$o" "status $st, stderr: $(cat "$tmp/err")" \
+		    grep -q '^nertag: write error: No space left on device$' \
+		    "$tmp/err"
+		check "dev-full$o-status" "exit status $st" test "$st" -eq 1
+	done
 else
 	skip dev-full "no writable /dev/full"
 fi
@@ -234,6 +242,10 @@ check version-names "$(cat "$tmp/out")" \
     "$tmp/out"
 $NERTAG -V >"$tmp/out2" 2>&1
 check version-short "-V differs from --version" cmp -s "$tmp/out" "$tmp/out2"
+$NERTAG --version >&- 2>"$tmp/err"
+st=$?
+check version-closed-stdout "status $st, stderr: $(cat "$tmp/err")" \
+    test "$st" -eq 1 -a "$(lines "$tmp/err")" -eq 1
 
 # --- install and uninstall -------------------------------------------------
 # A private build directory, so that the shared build/ is left alone; -o

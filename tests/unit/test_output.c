@@ -691,6 +691,10 @@ t_untag_not_xml(void **state)
 		/* A label of 64 bytes is one; of 65, none the writer has. */
 		{ "<" L64 ">x</" L64 ">", "x", NULL, 0 },
 		{ "<" L64 "A>x", "", "begins", 1 },
+		/* Nor is one that begins with "xml", in any case. */
+		{ "a<xml>Kyiv</xml>", "a", "begins", 1 },
+		{ "a<LOC>b</XmLc>", "ab", "begins", 1 },
+		{ "<xm>b</xm>", "b", NULL, 0 },
 		{ "<LOC>New\nYork</LOC> <PER>x</PER>", "New\nYork x", NULL, 0 },
 		/* A '<' or '&' ends an unfinished entity and is read anew. */
 		{ "a &lt< b", "a &lt", "begins", 1 },
