@@ -643,6 +643,15 @@ def main():
             stats["one-word id dropped"] += 1
             c.ident = c.name
 
+    # An acronym that spells a common word (WHO, US) is a name only in
+    # capitals.  Its lower-case form in the stop list equals it only after
+    # case folding, so it is stopped with -i alone ("who", "us").
+    for c in winners.values():
+        lw = c.name.lower()
+        if (c.name.isupper() and c.name.isalpha() and len(c.name) <= 4 and c.name not in exclude
+                and (lw in wn_lower or cnt[lw] >= T_LOW_ONLY)):
+            exclude[lw] = "with -i only: the acronym %s spells the word '%s'" % (c.name, lw)
+
     # hand stop-list additions
     for r in read_tsv("exclude-extra.tsv"):
         exclude.setdefault(ntlib.norm(r[0]), "hand: " + (r[1] if len(r) > 1 else ""))
