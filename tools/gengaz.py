@@ -67,6 +67,7 @@ FOREIGN_TITLES = {"comte", "comtesse", "vicomte", "vicomtesse", "marquis", "marq
                   "senator", "president", "governor", "mayor", "chancellor", "minister", "tsar",
                   "czar", "sultan", "shah", "khan", "rajah", "pasha", "bey", "effendi", "vizier"}
 SMALL_TOWN = 100000        # a town smaller than this loses its name to a famous namesake
+GIVEN_TOWN = 25000         # ... and one named like a given name, if no source calls it a place
 PLACE_PREP = {"in", "at", "near", "from", "into", "towards", "toward"}
 
 
@@ -474,7 +475,8 @@ def main():
     for c in cities:
         for n in (c["name"], c["altName"]):
             bare = re.sub(r"\s*\(.*?\)", "", n)
-            if n and bare != n and bare:
+            # "Seen (Kreis 3)": a district of a town, not a place of its own
+            if n and bare != n and bare and not re.search(r"\(.*\d.*\)", n):
                 add(bare, c["name"], "LOC", "geonames-bare")
                 if strip_accents(bare) != bare:
                     add(strip_accents(bare), c["name"], "LOC", "geonames-bare+fold")
@@ -597,12 +599,10 @@ def main():
                 exclude[c.name] = "title word: Comte, Marquis, Pope are never a name by themselves"
                 winners[c.name] = c
                 continue
-            # A WordNet place of the same name keeps a thing's namesake
-            # (Bethlehem), not a person's: Racine, Milton and Copernicus are
-            # also a town and a crater, and prose means the person.
+            pop = max(city_pop.get(c.name, 0), city_pop.get(c.ident, 0))
             if (c.source.startswith("geonames") and c.name in wn_nonplace
-                    and city_pop.get(c.name, 0) < SMALL_TOWN and c.name not in first_level
-                    and (c.name not in wn_places or c.name in wn_people)):
+                    and pop < SMALL_TOWN and c.name not in first_level
+                    and c.name not in wn_places):
                 dropped.append((c.name, c.label, c.source,
                                 "town under %d people named after a WordNet person/thing" % SMALL_TOWN))
                 continue
@@ -613,10 +613,14 @@ def main():
                 winners[c.name] = c
                 continue
             if (c.source.startswith("geonames") and c.name in given and lcue[c.name] == 0
-                    and max(city_pop.get(c.name, 0), city_pop.get(c.ident, 0)) < SMALL_TOWN
-                    and c.name not in first_level):
+                    and pop < GIVEN_TOWN and c.name not in first_level
+                    and c.name not in wn_places):
                 dropped.append((c.name, c.label, c.source,
-                                "English given name; a town under %d people" % SMALL_TOWN))
+                                "English given name; a town under %d people" % GIVEN_TOWN))
+                continue
+            if c.source.startswith("geonames-bare") and c.name.lower() in wn_lower:
+                dropped.append((c.name, c.label, c.source,
+                                "without its brackets, an English word"))
                 continue
             if c.label in ("LOC", "ORG") and WORD_RE.fullmatch(c.name) and c.name not in big_places:
                 p, l = pcue[c.name], lcue[c.name]
@@ -633,13 +637,22 @@ def main():
     # A one-word person name from WordNet names one person, but a given name
     # (Andrew: St. Andrew) or a surname several listed people share (Johnson)
     # names none in particular: such a name keeps its label and loses its ID.
+    # A regnal number tells kings apart but leaves the bare name to the first
+    # (Napoleon I, Napoleon III: "Napoleon"), so those IDs are not counted;
+    # a given name is a guess where the ID is only a title before it.
+    # Only a surname is shared this way: "Dante" in Dante Gabriel Rossetti
+    # does not make Dante Alighieri's name ambiguous.
     shared = collections.Counter()
     for ident in {c.ident for c in winners.values() if c.label == "PER"}:
-        for t in set(ident.split(" ")):
-            shared[t] += 1
+        if " " in ident and not re.fullmatch(r"\S+ [IVXL]+", ident):
+            shared[ident.split(" ")[-1]] += 1
+
+    def titled(ident, name):
+        t = ident.split(" ")
+        return len(t) == 2 and t[1] == name and t[0].lower().rstrip(".") in TITLES | {"virgin"}
     for c in winners.values():
         if (c.label == "PER" and not c.hand and " " not in c.name and c.ident != c.name
-                and (c.name in given or shared[c.name] >= 2)):
+                and (shared[c.name] >= 2 or c.name in given and titled(c.ident, c.name))):
             stats["one-word id dropped"] += 1
             c.ident = c.name
 
@@ -670,7 +683,7 @@ def main():
     ex = sorted(exclude, key=lambda s: s.encode("utf-8"))
     with open(os.path.join(args.out, "default.exclude"), "w", encoding="utf-8", newline="\n") as f:
         f.write("# nertag default stop list: names that are never tagged, mostly common English\n"
-                "# words that are also place, person or company names (Nice, Reading, Mobile).\n"
+                "# words that are also place, person or company names (Reading, Bath, Mobile).\n"
                 "# Generated by tools/gen-gazetteers from corpus counts and WordNet; hand\n"
                 "# additions come from tools/data/exclude-extra.tsv.  See gazetteers/SOURCES.md.\n"
                 "# Licence: LGPL-2.1+ (names partly from iso-codes), WordNet 3.0 licence, CC BY 4.0\n"
