@@ -64,8 +64,10 @@ int	nt_gaz_list(const char *path, const char *suffix, char ***list,
 	    size_t *n, struct nt_error *e);
 void	nt_gaz_list_free(char **list, size_t n);
 
-/* 1 if s (n bytes) is a valid label: an XML name in ASCII, at most so long. */
+/* The longest label: --untag reads a tag's label into a buffer this long. */
 #define NT_LABEL_MAX	64
+
+/* 1 if s (n bytes) is a valid label: an XML name in ASCII. */
 int	nt_gaz_valid_label(const char *s, size_t n);
 
 /*

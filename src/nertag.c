@@ -164,11 +164,15 @@ need_path(const char *opt, const char *path)
  * Exit after --help or --version: a write error (a full disk, a closed
  * standard output) is reported and fails, as for matching output.
  */
-static _Noreturn void
+static void __attribute__((noreturn))
 exit_printed(void)
 {
+	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		warnx("write error: %s", strerror(errno));
+		if (errno != 0)
+			warnx("write error: %s", strerror(errno));
+		else
+			warnx("write error");
 		exit(1);
 	}
 	exit(0);

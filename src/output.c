@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gazetteer.h"
 #include "normalize.h"
 #include "output.h"
 #include "util.h"
@@ -49,6 +50,7 @@ struct nt_out {
 	 */
 	char tlab[NT_LABEL_MAX], elab[NT_LABEL_MAX];
 	size_t tlablen, elablen;
+	unsigned long eline;	/* where that element opened */
 };
 
 /* --untag: the places in a tag, <LABEL> </LABEL> <LABEL id="ID">. */
@@ -479,6 +481,7 @@ span_inline(struct nt_out *o, const unsigned char *p, size_t n,
 	const unsigned char *q;
 	const char *color;
 	unsigned char *d;
+	int on;
 
 	(void)s;
 	/*
@@ -514,17 +517,25 @@ span_inline(struct nt_out *o, const unsigned char *p, size_t n,
 	}
 	putc_(o, '>');
 	/*
-	 * Colour ends at a line feed and starts again after it, as grep's
-	 * does: a pager or terminal then shows each line right by itself.
+	 * Colour ends before a line feed and starts again after it, so that
+	 * a pager (less -R) that shows a line without the ones before it
+	 * shows it in its colour, and an empty line gets none.
 	 */
+	on = 1;
 	while (color != NULL && !o->cfg.records &&
 	    (q = memchr(p, '\n', n)) != NULL) {
+		if (q > p && !on)
+			puts_(o, color);
 		put(o, p, (size_t)(q - p));
-		puts_(o, "\033[m\n");
-		puts_(o, color);
+		if (q > p || on)
+			puts_(o, "\033[m");
+		putc_(o, '\n');
+		on = 0;
 		n -= (size_t)(q - p) + 1;
 		p = q + 1;
 	}
+	if (color != NULL && !on)
+		puts_(o, color);
 	if (xml)
 		put_xml(o, p, n, 0);
 	else
@@ -878,7 +889,12 @@ untag_element(struct nt_out *o)
 		}
 		memcpy(o->elab, o->tlab, o->tlablen);
 		o->elablen = o->tlablen;
+		o->eline = o->line;
 		return 0;
+	}
+	if (o->elablen == 0) {
+		o->bad = "a closing tag with no element open";
+		return -1;
 	}
 	if (o->elablen != o->tlablen ||
 	    memcmp(o->elab, o->tlab, o->tlablen) != 0) {
@@ -966,8 +982,11 @@ nt_out_untag_end(struct nt_out *o)
 		untag_unknown(o);
 	if (o->tag != U_TEXT && o->bad == NULL)
 		o->bad = "a tag is not closed at the end of the input";
-	if (o->elablen > 0 && o->bad == NULL)
+	if (o->elablen > 0 && o->bad == NULL) {
+		/* Where it opened: the end of the input says nothing. */
 		o->bad = "an element is not closed at the end of the input";
+		o->line = o->eline;
+	}
 	return o->bad != NULL ? -1 : 0;
 }
 

@@ -182,12 +182,14 @@ has_color() { grep -qF "$esc" "$1"; }
 no_color() { ! grep -qF "$esc" "$1"; }
 if script -qc true /dev/null </dev/null >/dev/null 2>&1; then
 	# tty CMD: run CMD with its standard output on a pseudo-terminal.
-	tty() { script -qc "$1" /dev/null </dev/null; }
-	TERM=xterm tty "$NERTAG -g $gaz $tmp/a.txt" >"$tmp/out" 2>&1
+	# TERM is set, so that the tests that expect no colour can fail
+	# where the caller's is unset (as in CI); the cases below override it.
+	tty() { TERM=${TERM_FOR_TTY:-xterm} script -qc "$1" /dev/null </dev/null; }
+	tty "$NERTAG -g $gaz $tmp/a.txt" >"$tmp/out" 2>&1
 	check color-auto-tty "no colour on a terminal: $(od -c "$tmp/out" |
 	    head -2)" has_color "$tmp/out"
 	# As grep(1): a terminal that is dumb, or of no known type, gets none.
-	TERM=dumb tty "$NERTAG -g $gaz $tmp/a.txt" >"$tmp/out" 2>&1
+	TERM_FOR_TTY=dumb tty "$NERTAG -g $gaz $tmp/a.txt" >"$tmp/out" 2>&1
 	check color-auto-dumb "colour with TERM=dumb" no_color "$tmp/out"
 	env -u TERM script -qc "$NERTAG -g $gaz $tmp/a.txt" /dev/null \
 	    </dev/null >"$tmp/out" 2>&1
@@ -210,14 +212,21 @@ nt --color=always "$tmp/a.txt" >"$tmp/out"
 check color-always-pipe "no colour with --color=always" has_color "$tmp/out"
 check color-always-reset "colour not reset" \
     test "$(cat "$tmp/out")" = "$(printf '\033[1;31m<LOC>Kyiv</LOC>\033[m')"
-# As grep(1), colour ends at a line feed and starts again after it, so that
-# a pager or a terminal that scrolls each line by itself shows it right.
+# Colour ends before a line feed and starts again after it, so that a pager
+# that shows a line without those before it shows it in its colour; an
+# empty line gets none.
 printf 'New\nYork\n' >"$tmp/ny.txt"
 printf 'New York\n' >"$tmp/ny.gaz"
 $NERTAG --color=always -g LOC="$tmp/ny.gaz" "$tmp/ny.txt" >"$tmp/out"
 check color-per-line "a coloured span runs over a line feed: $(od -c \
     "$tmp/out" | head -3)" test "$(cat "$tmp/out")" = "$(printf \
     '\033[1;31m<LOC id="New York">New\033[m\n\033[1;31mYork</LOC>\033[m')"
+printf 'San\n\nFrancisco\n' >"$tmp/sf.txt"
+printf 'San Francisco\n' >"$tmp/sf.gaz"
+$NERTAG --color=always -g LOC="$tmp/sf.gaz" "$tmp/sf.txt" >"$tmp/out"
+check color-empty-line "colour on an empty line: $(od -c "$tmp/out" |
+    head -3)" test "$(cat "$tmp/out")" = "$(printf \
+    '\033[1;31m<LOC id="San Francisco">San\033[m\n\n\033[1;31mFrancisco</LOC>\033[m')"
 
 # --- --help, --version -----------------------------------------------------
 $NERTAG --help >"$tmp/out" 2>"$tmp/err"

@@ -681,12 +681,14 @@ t_untag_not_xml(void **state)
 		{ "x<", "x", "not closed", 1 },
 		{ "x &foo; <", "x &foo; ", "not closed", 1 },
 		/* Elements: never nested, closed by their own label. */
-		{ "<LOC>Kyiv\n", "Kyiv\n", "element", 2 },
-		{ "a\n<LOC id=\"K\">K\ny", "a\nK\ny", "element", 3 },
+		/* An element left open is reported where it opened. */
+		{ "<LOC>Kyiv\n", "Kyiv\n", "element", 1 },
+		{ "a\n<LOC id=\"K\">K\ny\n", "a\nK\ny\n", "element", 2 },
 		{ "<LOC>x</PER>", "x", "match", 1 },
 		{ "<LOC>x</LOCA>", "x", "match", 1 },
 		{ "<LOCA>x</LOC>", "x", "match", 1 },
-		{ "x</LOC>", "x", "match", 1 },
+		{ "x</LOC>", "x", "no element open", 1 },
+		{ "<LOC>x</LOC>\ny</LOC>", "x\ny", "no element open", 2 },
 		{ "<LOC>a<PER>b</PER></LOC>", "a", "inside", 1 },
 		/* A label of 64 bytes is one; of 65, none the writer has. */
 		{ "<" L64 ">x</" L64 ">", "x", NULL, 0 },
