@@ -642,17 +642,22 @@ def main():
     # a given name is a guess where the ID is only a title before it.
     # Only a surname is shared this way: "Dante" in Dante Gabriel Rossetti
     # does not make Dante Alighieri's name ambiguous.
-    shared = collections.Counter()
+    # A name that begins three or more listed people's names is a given
+    # name first (Louis: Armstrong, Pasteur, Braille), whatever WordNet
+    # made its one-word sense.
+    shared, first = collections.Counter(), collections.Counter()
     for ident in {c.ident for c in winners.values() if c.label == "PER"}:
         if " " in ident and not re.fullmatch(r"\S+ [IVXL]+", ident):
             shared[ident.split(" ")[-1]] += 1
+            first[ident.split(" ")[0]] += 1
 
     def titled(ident, name):
         t = ident.split(" ")
         return len(t) == 2 and t[1] == name and t[0].lower().rstrip(".") in TITLES | {"virgin"}
     for c in winners.values():
         if (c.label == "PER" and not c.hand and " " not in c.name and c.ident != c.name
-                and (shared[c.name] >= 2 or c.name in given and titled(c.ident, c.name))):
+                and (shared[c.name] >= 2 or first[c.name] >= 3
+                     or c.name in given and titled(c.ident, c.name))):
             stats["one-word id dropped"] += 1
             c.ident = c.name
 
