@@ -19,6 +19,9 @@
  *			of one file are consecutive and share a label
  *	ids		the ID bytes
  *	trie		nt_trie_image(), written from nt_trie_image_pieces()
+ *	stops		the normalised keys of the stop lists it was compiled
+ *			with, each NUL-terminated: a stop list applies to every
+ *			gazetteer in use, so they stop the others' names too
  *	sums		one uint64 checksum per 64 KiB block of the bytes from
  *			the end of the header to the start of sums
  *
@@ -50,11 +53,12 @@
 #include "verify.h"
 
 #define MAGIC		"NERTAGIX"
-#define VERSION		9
+#define VERSION		10
 #define BYTE_ORDER_MARK	0x01020304u
 
-#define NSECT		6
-#define SUMS		5	/* the section of block checksums */
+#define NSECT		7
+#define STOPS		5	/* the stop-listed keys, each NUL-ended */
+#define SUMS		6	/* the section of block checksums */
 
 struct run {			/* entries from first on have label */
 	uint32_t first;
@@ -70,11 +74,11 @@ struct header {
 	uint32_t nlabels;
 	uint32_t nentries;
 	uint32_t pad;
-	uint64_t off[NSECT];	/* labels, idend, runs, ids, trie, sums */
+	uint64_t off[NSECT];	/* labels, idend, runs, ids, trie, stops, sums */
 	uint64_t len[NSECT];
 	uint64_t filelen;
 	uint64_t checksum;	/* of the header and the sums */
-	uint64_t reserved[2];	/* zero */
+	uint64_t reserved[4];	/* zero */
 };
 
 _Static_assert(sizeof(struct header) % 32 == 0, "sections align to 32");
@@ -106,6 +110,18 @@ struct nt_lexicon {
 	size_t *labellen;		/* their lengths */
 	size_t nlabels, labelcap, lencap;
 	struct nt_trie *exclude;	/* stop-listed names, or NULL */
+	/*
+	 * The same keys, each NUL-ended, for an index to carry: a stop list
+	 * applies to every gazetteer in use, so one compiled from a folder
+	 * must stop the names of the others it is used with.  stopsrc counts
+	 * where keys came from (the text stop lists as one, each index as
+	 * one): with one index alone, its own names are already stopped and
+	 * its matches need no veto.
+	 */
+	unsigned char *stops;
+	size_t stopslen, stopscap;
+	int textstops;
+	size_t indexstops, nindex;
 	int damaged;			/* a guard found a damaged block */
 	int any_index;
 	int prepared;
@@ -118,6 +134,19 @@ struct adding {
 	uint32_t label;			/* layer label number */
 	int stoplist;
 };
+
+/* A stop-listed key (normalised), for the matcher and for an index. */
+static void
+stop_key(struct nt_lexicon *x, const unsigned char *key, size_t klen)
+{
+	if (x->exclude == NULL)
+		x->exclude = nt_trie_new();
+	nt_trie_add(x->exclude, key, klen, 1);
+	xgrow(&x->stops, &x->stopscap, x->stopslen + klen + 1, 1);
+	memcpy(x->stops + x->stopslen, key, klen);
+	x->stops[x->stopslen + klen] = '\0';
+	x->stopslen += klen + 1;
+}
 
 struct nt_lexicon *
 nt_lex_new(unsigned flags)
@@ -232,9 +261,8 @@ add_entry(void *ctx, const char *name, size_t namelen, const char *id,
 		return "entry longer than 1024 bytes after normalisation";
 	}
 	if (a->stoplist) {
-		if (a->x->exclude == NULL)
-			a->x->exclude = nt_trie_new();
-		nt_trie_add(a->x->exclude, key, klen, 1);
+		stop_key(a->x, key, klen);
+		a->x->textstops = 1;
 		free(key);
 		return NULL;
 	}
@@ -426,6 +454,7 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 {
 	struct header h;
 	const struct run *run;
+	const unsigned char *stop;
 	const char *lab, *end;
 	struct nt_guard *g = NULL;
 	struct nt_trie *t;
@@ -456,7 +485,7 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 	}
 	/* Checksums read whole 32-byte pieces: so are all files. */
 	if (n % 32 != 0 || h.pad != 0 || h.reserved[0] != 0 ||
-	    h.reserved[1] != 0)
+	    h.reserved[1] != 0 || h.reserved[2] != 0 || h.reserved[3] != 0)
 		goto corrupt;
 	for (k = 0; k < NSECT; k++)
 		if (h.off[k] < sizeof(h) || h.off[k] % 32 != 0 ||
@@ -513,6 +542,19 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 		if (run[i].label >= h.nlabels || run[0].first != 0 ||
 		    (i > 0 && run[i].first <= run[i - 1].first))
 			goto corrupt;
+	/*
+	 * Stop-listed keys: each non-empty, at most a key long, NUL-ended;
+	 * few, and read whole here, as every other gazetteer needs them.
+	 */
+	stop = (const unsigned char *)p + h.off[STOPS];
+	if (!nt_guard_ok(g, stop, (size_t)h.len[STOPS]) ||
+	    (h.len[STOPS] > 0 && stop[h.len[STOPS] - 1] != '\0'))
+		goto corrupt;
+	for (i = 0; i < h.len[STOPS]; i += k + 1) {
+		k = strlen((const char *)stop + i);
+		if (k == 0 || k > NT_TRIE_KEY_MAX)
+			goto corrupt;
+	}
 	t = nt_trie_from_image_guarded(p + h.off[4], (size_t)h.len[4], g);
 	if (t == NULL || nt_trie_max_value(t) > h.nentries) {
 		nt_trie_free(t);
@@ -525,6 +567,11 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 		nt_guard_free(g);
 		return 0;
 	}
+	for (i = 0; i < h.len[STOPS]; i += k + 1) {
+		k = strlen((const char *)stop + i);
+		stop_key(x, stop + i, k);
+	}
+	x->indexstops += h.len[STOPS] > 0;
 	g->damaged = &x->damaged;
 	l->trie = t;
 	l->guard = g;
@@ -588,6 +635,7 @@ add_index(struct nt_lexicon *x, const char *path, int whole,
 	}
 	l->path = xmemdup(path, strlen(path));
 	x->any_index = 1;
+	x->nindex++;
 	return 0;
 }
 
@@ -694,8 +742,15 @@ nt_lex_trie(const struct nt_lexicon *x, size_t layer)
 const struct nt_trie *
 nt_lex_veto(const struct nt_lexicon *x)
 {
-	/* Gazetteers had the stop lists applied when they were built. */
-	return x->any_index ? x->exclude : NULL;
+	/*
+	 * Gazetteers had the stop lists applied when they were built, and an
+	 * index its own when it was compiled: a veto is needed only where an
+	 * index meets keys from elsewhere.
+	 */
+	if (!x->any_index || (!x->textstops && (x->indexstops == 0 ||
+	    (x->indexstops == 1 && x->nindex == 1))))
+		return NULL;
+	return x->exclude;
 }
 
 /* The label number of entry i: that of the last run starting at or before. */
@@ -981,6 +1036,9 @@ nt_lex_write_index(const struct nt_lexicon *x, const char *path,
 	h.len[3] = l->nids;
 	sect[4] = NULL;
 	h.len[4] = nt_trie_image_size(l->trie);
+	/* NULL in sect stands for the trie's pieces. */
+	sect[STOPS] = x->stops != NULL ? x->stops : zero;
+	h.len[STOPS] = x->stopslen;
 	pos = sizeof(h);
 	pl.n = 0;
 	for (i = 0; i < SUMS; i++) {
@@ -1072,5 +1130,6 @@ nt_lex_free(struct nt_lexicon *x)
 	free(x->label);
 	free(x->labellen);
 	nt_trie_free(x->exclude);
+	free(x->stops);
 	free(x);
 }

@@ -327,6 +327,25 @@ check layers-65 "status $st, stderr: $(head -n 1 "$tmp/err")" \
 check layers-65-message "stderr: $(head -n 1 "$tmp/err")" \
     grep -q "at most 64" "$tmp/err"
 
+# --- a compiled folder keeps its stop list ---------------------------------
+# A stop list applies to every gazetteer in use; a folder compiled into an
+# index must do what the folder did beside other gazetteers, and two
+# indexes each stop the other's names.
+mkdir -p "$tmp/fx"
+printf 'Lviv\nOdesa\n' >"$tmp/fx/C.txt"
+printf 'Odesa\nKharkiv\n' >"$tmp/fx/s.exclude"
+printf '# label: LOC\nOdesa\nKharkiv\nKyiv\n' >"$tmp/p.txt"
+want=$(echo 'Odesa Lviv Kharkiv Kyiv' | $NERTAG -g "$tmp/p.txt" -g "$tmp/fx")
+$NERTAG --compile="$tmp/fx.ntx" -g "$tmp/fx"
+got=$(echo 'Odesa Lviv Kharkiv Kyiv' | $NERTAG -g "$tmp/p.txt" -G "$tmp/fx.ntx")
+check compiled-stop-list "folder: $want, index: $got" test "$got" = "$want"
+$NERTAG --compile="$tmp/p.ntx" -g "$tmp/p.txt"
+got=$(echo 'Odesa Lviv Kharkiv Kyiv' | $NERTAG -G "$tmp/p.ntx" -G "$tmp/fx.ntx")
+check compiled-stop-list-two-indexes "folder: $want, indexes: $got" \
+    test "$got" = "$want"
+check compiled-stop-list-own "$want" test "$want" = \
+    'Odesa <C>Lviv</C> Kharkiv <LOC>Kyiv</LOC>'
+
 # --- names split across read blocks ----------------------------------------
 # A writer that sends one byte per write(2), pausing so that each read(2)
 # sees one byte: every name is split at every byte.
@@ -429,7 +448,7 @@ caught=0
 for at in $(python3 -c "
 import random
 r = random.Random(7)
-print(*sorted(r.sample(range(160, $size), 60)))"); do
+print(*sorted(r.sample(range(192, $size), 60)))"); do
 	python3 - "$tmp/many.ntx" "$tmp/bad.ntx" "$at" <<'PY'
 import sys
 b = bytearray(open(sys.argv[1], 'rb').read())

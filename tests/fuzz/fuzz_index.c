@@ -46,13 +46,13 @@ nop_span(void *ctx, const unsigned char *p, size_t n, const struct nt_span *s)
 
 /*
  * The index checksums, as lexicon.c documents them: the header (its
- * checksum field, bytes 136 to 143, taken as zero) and the block sums
- * (the section whose offset is at byte 72) under one checksum, and a
+ * checksum field, bytes 152 to 159, taken as zero) and the block sums
+ * (the section whose offset is at byte 80) under one checksum, and a
  * checksum for each 64 KiB block from the header's end to the sums.
  */
-#define HDR_SIZE	160
-#define HDR_SUMSOFF	72
-#define HDR_CHECKSUM	136
+#define HDR_SIZE	192
+#define HDR_SUMSOFF	80
+#define HDR_CHECKSUM	152
 
 static void
 seal(unsigned char *p, size_t n, int blocks)
@@ -141,6 +141,11 @@ make_index(void)
 	f = fopen(path, "w");
 	fputs(loc, f);
 	fclose(f);
+	/* A stop list, so that the index carries stop-listed keys too. */
+	snprintf(path, sizeof(path), "%s/c.exclude", dir);
+	f = fopen(path, "w");
+	fputs("Korea\nNowhere\nS\xc3\xa3o\n", f);
+	fclose(f);
 	x = nt_lex_new(0);
 	snprintf(ipath, sizeof(ipath), "%s/LOC", dir);
 	if (nt_lex_gazetteer(x, dir, NULL, &e) != 0 ||
@@ -161,6 +166,8 @@ make_index(void)
 	snprintf(path, sizeof(path), "%s/a.txt", dir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/b.txt", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/c.exclude", dir);
 	unlink(path);
 }
 

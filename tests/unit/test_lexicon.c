@@ -205,6 +205,9 @@ t_damaged_index(void **state)
 	(void)state;
 	p = put("LOC.txt", "Kyiv\nKiev\tKyiv\nNorth Korea\n");
 	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
+	/* Its stop-listed keys are in the index, and guarded too. */
+	p = put("d.exclude", "Odesa\nKharkiv\n");
+	assert_int_equal(nt_lex_exclude(x, p, &e), 0);
 	assert_int_equal(nt_lex_prepare(x, &e), 0);
 	snprintf(idx, sizeof(idx), "%s/d.ntx", dir);
 	assert_int_equal(nt_lex_write_index(x, idx, &e), 0);
@@ -236,6 +239,7 @@ t_damaged_index(void **state)
 	assert_true(strstr(e.reason, "truncated") != NULL);
 	p = put("foreign.ntx", "this is not an index at all, just some text "
 	    "long enough to pass the size test ................................"
+	    ".................................................................."
 	    "..................................................................");
 	assert_int_equal(nt_lex_index(y, p, &e), -1);
 	assert_string_equal(e.reason, "not a nertag index");
@@ -488,6 +492,64 @@ t_first_file_wins_and_labels(void **state)
 	nt_lex_free(x);
 }
 
+/*
+ * An index carries the stop lists it was compiled with: they stop the
+ * names of the gazetteers it is used with, and of other indexes through
+ * the veto; alone, its own names were stopped already and need none.
+ */
+static void
+t_index_carries_stop_list(void **state)
+{
+	struct nt_lexicon *x = nt_lex_new(0), *y;
+	struct nt_error e;
+	char idx[256], idx2[256];
+	const char *p;
+
+	(void)state;
+	p = put("C.txt", "Lviv\nOdesa\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
+	p = put("s.exclude", "Odesa\nKharkiv\n");
+	assert_int_equal(nt_lex_exclude(x, p, &e), 0);
+	assert_int_equal(nt_lex_prepare(x, &e), 0);
+	snprintf(idx, sizeof(idx), "%s/stops.ntx", dir);
+	assert_int_equal(nt_lex_write_index(x, idx, &e), 0);
+	nt_lex_free(x);
+	x = nt_lex_new(0);
+	p = put("D.txt", "Kyiv\n");
+	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
+	assert_int_equal(nt_lex_prepare(x, &e), 0);
+	snprintf(idx2, sizeof(idx2), "%s/nostops.ntx", dir);
+	assert_int_equal(nt_lex_write_index(x, idx2, &e), 0);
+	nt_lex_free(x);
+
+	y = nt_lex_new(0);
+	assert_int_equal(nt_lex_index(y, idx, &e), 0);
+	assert_int_equal(nt_lex_prepare(y, &e), 0);
+	assert_string_equal(find(y, "Odesa", 0), "-");
+	assert_string_equal(find(y, "Lviv", 0), "C:Lviv");
+	assert_null(nt_lex_veto(y));
+	nt_lex_free(y);
+
+	y = nt_lex_new(0);
+	p = put("LOC.txt", "Kharkiv\nOdesa\nKyiv\n");
+	assert_int_equal(nt_lex_gazetteer(y, p, NULL, &e), 0);
+	assert_int_equal(nt_lex_index(y, idx, &e), 0);
+	assert_int_equal(nt_lex_prepare(y, &e), 0);
+	assert_string_equal(find(y, "Kharkiv", 0), "-");
+	assert_string_equal(find(y, "Odesa", 0), "-");
+	assert_string_equal(find(y, "Kyiv", 0), "LOC:Kyiv");
+	assert_null(nt_lex_veto(y));
+	nt_lex_free(y);
+
+	/* Beside another index, the veto stops that one's names. */
+	y = nt_lex_new(0);
+	assert_int_equal(nt_lex_index(y, idx2, &e), 0);
+	assert_int_equal(nt_lex_index(y, idx, &e), 0);
+	assert_int_equal(nt_lex_prepare(y, &e), 0);
+	assert_non_null(nt_lex_veto(y));
+	nt_lex_free(y);
+}
+
 static void
 t_index_and_gazetteer_layers(void **state)
 {
@@ -684,6 +746,7 @@ main(void)
 		cmocka_unit_test(t_default_id_trimmed),
 		cmocka_unit_test(t_first_file_wins_and_labels),
 		cmocka_unit_test(t_index_and_gazetteer_layers),
+		cmocka_unit_test(t_index_carries_stop_list),
 		cmocka_unit_test(t_index_refusals),
 		cmocka_unit_test(t_mark_run_entry_reason),
 		cmocka_unit_test(t_folder_errors),
