@@ -100,6 +100,13 @@ struct layer {
 	struct nt_guard *guard;		/* checks map's blocks, or NULL */
 	char *path;			/* of the index, for messages */
 	int built;			/* from gazetteers, not an index */
+	/*
+	 * An index's stop-listed keys, read (and their blocks checked) only
+	 * when other layers need them: alone, its names were stopped when it
+	 * was compiled, and a large stop list would slow its start.
+	 */
+	const unsigned char *stops;
+	size_t stopslen;
 };
 
 struct nt_lexicon {
@@ -454,7 +461,6 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 {
 	struct header h;
 	const struct run *run;
-	const unsigned char *stop;
 	const char *lab, *end;
 	struct nt_guard *g = NULL;
 	struct nt_trie *t;
@@ -542,19 +548,6 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 		if (run[i].label >= h.nlabels || run[0].first != 0 ||
 		    (i > 0 && run[i].first <= run[i - 1].first))
 			goto corrupt;
-	/*
-	 * Stop-listed keys: each non-empty, at most a key long, NUL-ended;
-	 * few, and read whole here, as every other gazetteer needs them.
-	 */
-	stop = (const unsigned char *)p + h.off[STOPS];
-	if (!nt_guard_ok(g, stop, (size_t)h.len[STOPS]) ||
-	    (h.len[STOPS] > 0 && stop[h.len[STOPS] - 1] != '\0'))
-		goto corrupt;
-	for (i = 0; i < h.len[STOPS]; i += k + 1) {
-		k = strlen((const char *)stop + i);
-		if (k == 0 || k > NT_TRIE_KEY_MAX)
-			goto corrupt;
-	}
 	t = nt_trie_from_image_guarded(p + h.off[4], (size_t)h.len[4], g);
 	if (t == NULL || nt_trie_max_value(t) > h.nentries) {
 		nt_trie_free(t);
@@ -567,11 +560,9 @@ use_image(struct nt_lexicon *x, struct layer *l, const unsigned char *p,
 		nt_guard_free(g);
 		return 0;
 	}
-	for (i = 0; i < h.len[STOPS]; i += k + 1) {
-		k = strlen((const char *)stop + i);
-		stop_key(x, stop + i, k);
-	}
-	x->indexstops += h.len[STOPS] > 0;
+	l->stops = (const unsigned char *)p + h.off[STOPS];
+	l->stopslen = (size_t)h.len[STOPS];
+	x->indexstops += l->stopslen > 0;
 	g->damaged = &x->damaged;
 	l->trie = t;
 	l->guard = g;
@@ -702,6 +693,36 @@ nt_lex_check_all(struct nt_lexicon *x)
 			nt_guard_check_all(x->layer[i].guard);
 }
 
+/*
+ * Add an index's stop-listed keys to the lexicon's: each non-empty, at
+ * most a key long, NUL-ended, in blocks that pass their checksums.
+ */
+static int
+index_stops(struct nt_lexicon *x, const struct layer *l, struct nt_error *e)
+{
+	const unsigned char *p = l->stops;
+	size_t i, k, n = l->stopslen;
+
+	if (n == 0)
+		return 0;
+	if (!nt_guard_ok(l->guard, p, n) || p[n - 1] != '\0')
+		goto corrupt;
+	for (i = 0; i < n; i += k + 1) {
+		k = strlen((const char *)p + i);
+		if (k == 0 || k > NT_TRIE_KEY_MAX)
+			goto corrupt;
+	}
+	for (i = 0; i < n; i += k + 1) {
+		k = strlen((const char *)p + i);
+		stop_key(x, p + i, k);
+	}
+	return 0;
+corrupt:
+	nt_error_set(e, l->path, 0, "index is damaged (checksum or structure "
+	    "wrong): compile it again");
+	return -1;
+}
+
 int
 nt_lex_prepare(struct nt_lexicon *x, struct nt_error *e)
 {
@@ -711,6 +732,9 @@ nt_lex_prepare(struct nt_lexicon *x, struct nt_error *e)
 		nt_error_set(e, "", 0, "no gazetteers");
 		return -1;
 	}
+	for (i = 0; x->nlayers > 1 && i < x->nlayers; i++)
+		if (index_stops(x, &x->layer[i], e) == -1)
+			return -1;
 	if (x->exclude != NULL)
 		nt_trie_prepare(x->exclude);
 	for (i = 0; i < x->nlayers; i++) {
