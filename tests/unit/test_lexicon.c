@@ -22,6 +22,27 @@ put(const char *name, const char *text)
 	return path[k];
 }
 
+/*
+ * Compile the gazetteer name (text), with the stop list stops unless NULL,
+ * into the index out in the test folder, whose path goes to idx.
+ */
+static void
+compile(unsigned flags, const char *name, const char *text,
+    const char *stops, const char *out, char *idx, size_t cap)
+{
+	struct nt_lexicon *x = nt_lex_new(flags);
+	struct nt_error e;
+
+	assert_int_equal(nt_lex_gazetteer(x, put(name, text), NULL, &e), 0);
+	if (stops != NULL)
+		assert_int_equal(nt_lex_exclude(x, put("stops.exclude", stops),
+		    &e), 0);
+	assert_int_equal(nt_lex_prepare(x, &e), 0);
+	snprintf(idx, cap, "%s/%s", dir, out);
+	assert_int_equal(nt_lex_write_index(x, idx, &e), 0);
+	nt_lex_free(x);
+}
+
 static int
 setup(void **state)
 {
@@ -194,7 +215,7 @@ t_index_round_trip(void **state)
 static void
 t_damaged_index(void **state)
 {
-	struct nt_lexicon *x = nt_lex_new(0), *y;
+	struct nt_lexicon *y;
 	struct nt_error e;
 	char idx[256], bad[256];
 	unsigned char *img;
@@ -203,15 +224,9 @@ t_damaged_index(void **state)
 	const char *p;
 
 	(void)state;
-	p = put("LOC.txt", "Kyiv\nKiev\tKyiv\nNorth Korea\n");
-	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
 	/* Its stop-listed keys are in the index, and guarded too. */
-	p = put("d.exclude", "Odesa\nKharkiv\n");
-	assert_int_equal(nt_lex_exclude(x, p, &e), 0);
-	assert_int_equal(nt_lex_prepare(x, &e), 0);
-	snprintf(idx, sizeof(idx), "%s/d.ntx", dir);
-	assert_int_equal(nt_lex_write_index(x, idx, &e), 0);
-	nt_lex_free(x);
+	compile(0, "LOC.txt", "Kyiv\nKiev\tKyiv\nNorth Korea\n",
+	    "Odesa\nKharkiv\n", "d.ntx", idx, sizeof(idx));
 
 	f = fopen(idx, "rb");
 	assert_non_null(f);
@@ -500,27 +515,15 @@ t_first_file_wins_and_labels(void **state)
 static void
 t_index_carries_stop_list(void **state)
 {
-	struct nt_lexicon *x = nt_lex_new(0), *y;
+	struct nt_lexicon *y;
 	struct nt_error e;
 	char idx[256], idx2[256];
 	const char *p;
 
 	(void)state;
-	p = put("C.txt", "Lviv\nOdesa\n");
-	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
-	p = put("s.exclude", "Odesa\nKharkiv\n");
-	assert_int_equal(nt_lex_exclude(x, p, &e), 0);
-	assert_int_equal(nt_lex_prepare(x, &e), 0);
-	snprintf(idx, sizeof(idx), "%s/stops.ntx", dir);
-	assert_int_equal(nt_lex_write_index(x, idx, &e), 0);
-	nt_lex_free(x);
-	x = nt_lex_new(0);
-	p = put("D.txt", "Kyiv\n");
-	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
-	assert_int_equal(nt_lex_prepare(x, &e), 0);
-	snprintf(idx2, sizeof(idx2), "%s/nostops.ntx", dir);
-	assert_int_equal(nt_lex_write_index(x, idx2, &e), 0);
-	nt_lex_free(x);
+	compile(0, "C.txt", "Lviv\nOdesa\n", "Odesa\nKharkiv\n", "stops.ntx",
+	    idx, sizeof(idx));
+	compile(0, "D.txt", "Kyiv\n", NULL, "nostops.ntx", idx2, sizeof(idx2));
 
 	y = nt_lex_new(0);
 	assert_int_equal(nt_lex_index(y, idx, &e), 0);
@@ -553,18 +556,14 @@ t_index_carries_stop_list(void **state)
 static void
 t_index_and_gazetteer_layers(void **state)
 {
-	struct nt_lexicon *x = nt_lex_new(NT_NORM_CASEFOLD), *y;
+	struct nt_lexicon *y;
 	struct nt_error e;
 	char idx[256];
 	const char *p;
 
 	(void)state;
-	p = put("PER.txt", "Georgia\tQ1\nJordan\n");
-	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
-	assert_int_equal(nt_lex_prepare(x, &e), 0);
-	snprintf(idx, sizeof(idx), "%s/per-i.ntx", dir);
-	assert_int_equal(nt_lex_write_index(x, idx, &e), 0);
-	nt_lex_free(x);
+	compile(NT_NORM_CASEFOLD, "PER.txt", "Georgia\tQ1\nJordan\n", NULL,
+	    "per-i.ntx", idx, sizeof(idx));
 
 	/* Gazetteer, then index, then gazetteer: three layers in order. */
 	y = nt_lex_new(NT_NORM_CASEFOLD);
@@ -606,7 +605,7 @@ t_index_and_gazetteer_layers(void **state)
 static void
 t_index_refusals(void **state)
 {
-	struct nt_lexicon *x = nt_lex_new(0);
+	struct nt_lexicon *x;
 	struct nt_error e;
 	char idx[256], cp[256];
 	unsigned char *img;
@@ -615,12 +614,7 @@ t_index_refusals(void **state)
 	const char *p;
 
 	(void)state;
-	p = put("LOC.txt", "Kyiv\n");
-	assert_int_equal(nt_lex_gazetteer(x, p, NULL, &e), 0);
-	assert_int_equal(nt_lex_prepare(x, &e), 0);
-	snprintf(idx, sizeof(idx), "%s/r.ntx", dir);
-	assert_int_equal(nt_lex_write_index(x, idx, &e), 0);
-	nt_lex_free(x);
+	compile(0, "LOC.txt", "Kyiv\n", NULL, "r.ntx", idx, sizeof(idx));
 	f = fopen(idx, "rb");
 	assert_non_null(f);
 	img = malloc(1 << 16);
