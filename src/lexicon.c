@@ -118,12 +118,13 @@ struct nt_lexicon {
 	size_t nlabels, labelcap, lencap;
 	struct nt_trie *exclude;	/* stop-listed names, or NULL */
 	/*
-	 * The same keys, each NUL-ended, for an index to carry: a stop list
-	 * applies to every gazetteer in use, so one compiled from a folder
-	 * must stop the names of the others it is used with.  stopsrc counts
-	 * where keys came from (the text stop lists as one, each index as
-	 * one): with one index alone, its own names are already stopped and
-	 * its matches need no veto.
+	 * The keys of the stop lists read as text, each NUL-ended, for an
+	 * index compiled from them to carry: a stop list applies to every
+	 * gazetteer in use, so one compiled from a folder must stop the
+	 * names of the others it is used with.  textstops is set if there
+	 * are such keys, indexstops counts the indexes that carry some and
+	 * nindex the indexes: one index alone had its own names stopped when
+	 * it was compiled, and its matches need no veto.
 	 */
 	unsigned char *stops;
 	size_t stopslen, stopscap;
@@ -142,17 +143,13 @@ struct adding {
 	int stoplist;
 };
 
-/* A stop-listed key (normalised), for the matcher and for an index. */
+/* A stop-listed key (normalised), for the matcher. */
 static void
 stop_key(struct nt_lexicon *x, const unsigned char *key, size_t klen)
 {
 	if (x->exclude == NULL)
 		x->exclude = nt_trie_new();
 	nt_trie_add(x->exclude, key, klen, 1);
-	xgrow(&x->stops, &x->stopscap, x->stopslen + klen + 1, 1);
-	memcpy(x->stops + x->stopslen, key, klen);
-	x->stops[x->stopslen + klen] = '\0';
-	x->stopslen += klen + 1;
 }
 
 struct nt_lexicon *
@@ -268,7 +265,13 @@ add_entry(void *ctx, const char *name, size_t namelen, const char *id,
 		return "entry longer than 1024 bytes after normalisation";
 	}
 	if (a->stoplist) {
+		/* Kept for an index compiled from these lists, too. */
 		stop_key(a->x, key, klen);
+		xgrow(&a->x->stops, &a->x->stopscap, a->x->stopslen + klen + 1,
+		    1);
+		memcpy(a->x->stops + a->x->stopslen, key, klen);
+		a->x->stops[a->x->stopslen + klen] = '\0';
+		a->x->stopslen += klen + 1;
 		a->x->textstops = 1;
 		free(key);
 		return NULL;
@@ -710,10 +713,7 @@ index_stops(struct nt_lexicon *x, const struct layer *l, struct nt_error *e)
 	for (i = 0; i < n; i += k + 1) {
 		k = strlen((const char *)p + i);
 		if (k == 0 || k > NT_TRIE_KEY_MAX)
-			goto corrupt;
-	}
-	for (i = 0; i < n; i += k + 1) {
-		k = strlen((const char *)p + i);
+			goto corrupt;	/* the run stops: keys added are moot */
 		stop_key(x, p + i, k);
 	}
 	return 0;

@@ -918,22 +918,20 @@ nt_out_untag(struct nt_out *o, const unsigned char *p, size_t n)
 
 		o->line += c == '\n';
 		if (o->tag != U_TEXT) {
-			if ((t = tag_step(o, c)) == -1) {
+			t = tag_step(o, c);
+			/* A label byte is kept, up to the longest label. */
+			if ((t == U_LABEL || t == U_CLOSE) &&
+			    o->tlablen == sizeof(o->tlab))
+				t = -1;
+			if (t == -1) {
 				o->line -= c == '\n';
 				o->bad = "a '<' that begins no tag nertag writes";
 				return -1;
 			}
-			if (t == U_LABEL || t == U_CLOSE) {
-				if (o->tlablen == sizeof(o->tlab))
-					t = -1;	/* longer than any label */
-				else
-					o->tlab[o->tlablen++] = (char)c;
-			} else if (t == U_TEXT && untag_element(o) == -1)
+			if (t == U_LABEL || t == U_CLOSE)
+				o->tlab[o->tlablen++] = (char)c;
+			else if (t == U_TEXT && untag_element(o) == -1)
 				return -1;
-			if (t == -1) {
-				o->bad = "a '<' that begins no tag nertag writes";
-				return -1;
-			}
 			o->tag = t;
 			run = i + 1;
 			continue;

@@ -68,6 +68,8 @@ FOREIGN_TITLES = {"comte", "comtesse", "vicomte", "vicomtesse", "marquis", "marq
                   "czar", "sultan", "shah", "khan", "rajah", "pasha", "bey", "effendi", "vizier"}
 SMALL_TOWN = 100000        # a town smaller than this loses its name to a famous namesake
 GIVEN_TOWN = 25000         # ... and one named like a given name, if no source calls it a place
+# A qualifier in brackets: "Halle (Saale)", "Kalibo (poblacion)"
+BRACKETS = re.compile(r"\s*\(.*?\)")
 PLACE_PREP = {"in", "at", "near", "from", "into", "towards", "toward"}
 
 
@@ -143,7 +145,7 @@ def iso_subdivisions():
             for part in [raw] + alts:
                 for p in part.split("/"):
                     # a trailing "*" marks a name in iso-codes; it is no part of it
-                    p = re.sub(r"\s*\(.*?\)", "", p).split(",")[0].strip().rstrip("*").rstrip()
+                    p = BRACKETS.sub("", p).split(",")[0].strip().rstrip("*").rstrip()
                     if p:
                         out.append((p, p, s["type"] in FIRST_LEVEL))
     return out
@@ -474,7 +476,7 @@ def main():
     # "Frankfurt" from the city every other source means
     for c in cities:
         for n in (c["name"], c["altName"]):
-            bare = re.sub(r"\s*\(.*?\)", "", n)
+            bare = BRACKETS.sub("", n)
             # "Seen (Kreis 3)": a district of a town, not a place of its own
             if n and bare != n and bare and not re.search(r"\(.*\d.*\)", n):
                 add(bare, c["name"], "LOC", "geonames-bare")
