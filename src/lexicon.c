@@ -53,7 +53,7 @@
 #include "verify.h"
 
 #define MAGIC		"NERTAGIX"
-#define VERSION		10
+#define VERSION		11
 #define BYTE_ORDER_MARK	0x01020304u
 
 #define NSECT		7

@@ -290,12 +290,6 @@ first_word(const unsigned char *k, size_t n)
 	return i;
 }
 
-static uint64_t
-word_hash(const unsigned char *w, size_t n)
-{
-	return nt_word_mix(nt_word_hash(w, n));
-}
-
 /*
  * The first-word filter is a blocked Bloom filter of 512-bit blocks (a
  * cache line).  A key puts two items into it: the word alone (ANY), and the
@@ -328,7 +322,7 @@ word_hash(const unsigned char *w, size_t n)
  */
 #define BLOCK_BITS	512
 #define BITS_PER_KEY	16
-#define ANY_BITS	12
+#define ANY_BITS	16
 
 /* An item's hash: the word's mixed hash and the code of what follows. */
 static uint64_t
@@ -395,10 +389,10 @@ item_set(unsigned char *blk, uint64_t x)
 }
 
 static void
-any_set(unsigned char *anyw, size_t nany, uint64_t x)
+any_set(unsigned char *anyw, size_t nany, uint64_t h)
 {
-	unsigned char *p = anyw + 8 * nt_word_block(x, nany);
-	uint64_t w;
+	uint64_t x = nt_word_any_mix(h), w;
+	unsigned char *p = anyw + 8 * nt_word_any_word(x, nany);
 
 	memcpy(&w, p, sizeof(w));
 	w |= nt_word_any_mask(x);
@@ -410,7 +404,8 @@ any_set(unsigned char *anyw, size_t nany, uint64_t x)
  * first word are mostly together and those words can be counted): the
  * blocks get BITS_PER_KEY bits a key (with 120,000 city names, a false
  * "maybe" for about one pair of words in 370), and the ANY words ANY_BITS
- * bits a distinct first word (one false "maybe" in about 55 words).
+ * bits a distinct first word, two of them set (one false "maybe" in about
+ * 60 words).
  */
 static void
 build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
@@ -443,9 +438,10 @@ build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 			continue;
 		n1 = fw < key[i].len ? k[fw] : NT_FW_END;
 		n2 = fw + 1 < key[i].len ? k[fw + 1] : NT_FW_END;
-		h = word_hash(k, fw);
-		blk = bloom + BLOCK_BITS / 8 * nt_word_block(h, nb);
+		h = nt_word_hash(k, fw);
 		any_set(anyw, nany, h);
+		h = nt_word_mix(h);
+		blk = bloom + BLOCK_BITS / 8 * nt_word_block(h, nb);
 		if ((w2 = second_word(k, fw, key[i].len)) != 0)
 			x = item_word(h, nt_word_hash(k + fw + 1, w2));
 		else if (n2 == NT_FW_END) {

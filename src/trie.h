@@ -207,16 +207,31 @@ nt_word_block(uint64_t x, size_t nb)
 /*
  * The ANY item (the word begins some key) is asked of nearly every word of
  * a text, so it has an array of its own, small enough to stay in cache
- * (about 12 bits a distinct first word), and its three bits lie in one
- * 64-bit word of it: one load and one compare.
+ * (ANY_BITS bits a distinct first word), and its two bits lie in one
+ * 64-bit word of it: one load and one compare.  The raw hash is mixed
+ * once here, not by nt_word_mix(): a multiply carries no change downwards
+ * (words that differ in their eighth byte alone differ in the raw hash's
+ * top byte alone), so the high half is folded in and multiplied again.
  * (The words are in the machine's byte order, which the index file
  * records.)
  */
 static inline uint64_t
+nt_word_any_mix(uint64_t h)
+{
+	return (h ^ h >> 32) * 0x9FB21C651E98DF25u;
+}
+
+/* The word of the ANY array, of nany, that mixed hash x picks. */
+static inline size_t
+nt_word_any_word(uint64_t x, size_t nany)
+{
+	return (size_t)(((x & 0xFFFFFFFFu) * (uint64_t)nany) >> 32);
+}
+
+static inline uint64_t
 nt_word_any_mask(uint64_t x)
 {
-	return (uint64_t)1 << (x >> 40 & 63) | (uint64_t)1 << (x >> 46 & 63) |
-	    (uint64_t)1 << (x >> 52 & 63);
+	return (uint64_t)1 << (x >> 52 & 63) | (uint64_t)1 << (x >> 58);
 }
 
 /*
@@ -236,9 +251,9 @@ int	nt_trie_word_filter(const struct nt_trie *t, struct nt_word_filter *f);
 static inline int
 nt_word_filter_any(const struct nt_word_filter *f, uint64_t h)
 {
-	uint64_t x = nt_word_mix(h), w, m = nt_word_any_mask(x);
+	uint64_t x = nt_word_any_mix(h), w, m = nt_word_any_mask(x);
 
-	memcpy(&w, f->anyw + 8 * nt_word_block(x, f->nany), sizeof(w));
+	memcpy(&w, f->anyw + 8 * nt_word_any_word(x, f->nany), sizeof(w));
 	return (w & m) == m;
 }
 
