@@ -248,21 +248,17 @@ equivalent(int32_t cp)
 }
 
 /*
- * Decompose one code point into cps[*ncp...], applying the equivalence
- * classes before and after.  Returns -1 if the cluster grows past CP_MAX.
+ * Decompose one code point into cps[*ncp...] with the options opt (always
+ * UTF8PROC_DECOMPOSE), applying the equivalence classes before and after.
+ * Returns -1 if the cluster grows past CP_MAX.
  */
 static int
-decompose(int32_t cp, unsigned flags, int32_t *cps, size_t *ncp)
+decompose(int32_t cp, utf8proc_option_t opt, int32_t *cps, size_t *ncp)
 {
-	utf8proc_option_t opt = UTF8PROC_DECOMPOSE;
 	utf8proc_ssize_t r, i;
 	int bound = 0;
 
 	cp = equivalent(cp);
-	if (flags & NT_NORM_CASEFOLD)
-		opt |= UTF8PROC_CASEFOLD;
-	if (flags & NT_NORM_STRIPMARK)
-		opt |= UTF8PROC_STRIPMARK;
 	r = utf8proc_decompose_char(cp, cps + *ncp,
 	    (utf8proc_ssize_t)(CP_MAX - *ncp), opt, &bound);
 	if (r < 0 || (size_t)r > CP_MAX - *ncp)
@@ -300,6 +296,40 @@ canonical_order(int32_t *cps, size_t n)
 			cps[j - 1] = t;
 		}
 	}
+}
+
+/*
+ * Fold and strip the n code points of a cluster in NFD, into cps again:
+ * Unicode's canonical caseless match, NFD(casefold(NFD(x))), with marks
+ * dropped last.  Folding one code point at a time before the marks are in
+ * order would not do: U+0345 (class 240) folds to iota, a starter, which
+ * would then hold the marks on either side of it in the text's order; and
+ * dropped as a mark before folding, it would be lost where the iota of
+ * U+1FB3 (alpha with it, precomposed) is kept.  Returns the new count, or
+ * (size_t)-1 past CP_MAX.
+ */
+static size_t
+refine(int32_t *cps, size_t n, unsigned flags)
+{
+	int32_t in[CP_MAX];
+	size_t i, m = 0;
+
+	memcpy(in, cps, n * sizeof(*in));
+	if (flags & NT_NORM_CASEFOLD) {
+		for (i = 0; i < n; i++)
+			if (decompose(in[i], UTF8PROC_DECOMPOSE |
+			    UTF8PROC_CASEFOLD, cps, &m) == -1)
+				return (size_t)-1;
+		canonical_order(cps, m);
+		n = m;
+	}
+	if (flags & NT_NORM_STRIPMARK) {
+		for (i = m = 0; i < n; i++)
+			if (!is_mark(utf8proc_category(cps[i])))
+				cps[m++] = cps[i];
+		n = m;
+	}
+	return n;
 }
 
 int
@@ -364,7 +394,7 @@ nt_norm_cluster(const unsigned char *p, size_t n, int eof, unsigned flags,
 
 	ncp = 0;
 	pos = len;
-	if (decompose(cp, flags, cps, &ncp) == -1)
+	if (decompose(cp, UTF8PROC_DECOMPOSE, cps, &ncp) == -1)
 		goto barrier;
 	for (nmarks = 0;; nmarks++) {
 		if (pos == n) {
@@ -383,13 +413,16 @@ nt_norm_cluster(const unsigned char *p, size_t n, int eof, unsigned flags,
 		if (cp < 0 || !is_mark(utf8proc_category(cp)))
 			break;
 		if (nmarks == NT_NORM_MARK_CAP ||
-		    decompose(cp, flags, cps, &ncp) == -1) {
+		    decompose(cp, UTF8PROC_DECOMPOSE, cps, &ncp) == -1) {
 			pos += len;
 			goto barrier;
 		}
 		pos += len;
 	}
 	canonical_order(cps, ncp);
+	if ((flags & (NT_NORM_CASEFOLD | NT_NORM_STRIPMARK)) &&
+	    (ncp = refine(cps, ncp, flags)) == (size_t)-1)
+		goto barrier;
 	c->len = 0;
 	for (i = 0; i < ncp; i++)
 		c->len += (size_t)utf8proc_encode_char(cps[i], c->out + c->len);

@@ -200,15 +200,25 @@ normal(const int32_t *cps, size_t n, unsigned flags, int trim)
 		free(s);
 		return NULL;
 	}
-	opt = UTF8PROC_DECOMPOSE;
-	if (flags & REF_CASEFOLD)
-		opt |= UTF8PROC_CASEFOLD;
-	if (flags & REF_STRIPMARK)
-		opt |= UTF8PROC_STRIPMARK;
+	/*
+	 * Unicode's canonical caseless match, NFD(casefold(NFD(x))), and then
+	 * the marks dropped: one utf8proc_map() a step.
+	 */
 	if (utf8proc_map(s, (utf8proc_ssize_t)len, &out,
-	    (utf8proc_option_t)opt) < 0)
+	    UTF8PROC_DECOMPOSE) < 0)
 		out = NULL;
 	free(s);
+	for (opt = 0; opt < 2 && out != NULL; opt++) {
+		if (!(flags & (opt == 0 ? REF_CASEFOLD : REF_STRIPMARK)))
+			continue;
+		equivalents(out);
+		s = out;
+		if (utf8proc_map(s, -1, &out, (utf8proc_option_t)(
+		    UTF8PROC_DECOMPOSE | UTF8PROC_NULLTERM | (opt == 0 ?
+		    UTF8PROC_CASEFOLD : UTF8PROC_STRIPMARK))) < 0)
+			out = NULL;
+		free(s);
+	}
 	if (out != NULL)
 		equivalents(out);
 	if (out != NULL && trim) {

@@ -72,6 +72,46 @@ t_casefold(void **state)
 	assert_false(same("Stra\xc3\x9f" "e", "Strasse", 0));
 }
 
+/*
+ * Canonical caseless matching: the marks are put in order before folding
+ * and again after it.  U+0345 (ypogegrammeni, class 240) folds to iota,
+ * which is no mark: folded first, it would pin the marks around it in
+ * whatever order the text had them.  With --ignore-accents too, it folds
+ * before the marks go, as it does inside a precomposed letter.
+ */
+static void
+t_casefold_canonical(void **state)
+{
+	/* U+1F80; U+1FB3 U+0313; alpha U+0313 U+0345; alpha U+0345 U+0313. */
+	static const char *const a[] = { "\xe1\xbe\x80",
+		"\xe1\xbe\xb3\xcc\x93", "\xce\xb1\xcc\x93\xcd\x85",
+		"\xce\xb1\xcd\x85\xcc\x93", NULL };
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; a[i] != NULL; i++)
+		for (j = 0; a[j] != NULL; j++) {
+			assert_true(same(a[i], a[j], 0));
+			assert_true(same(a[i], a[j], NT_NORM_CASEFOLD));
+			assert_true(same(a[i], a[j], NT_NORM_CASEFOLD |
+			    NT_NORM_STRIPMARK));
+			assert_true(same(a[i], a[j], NT_NORM_STRIPMARK));
+		}
+	assert_string_equal(norm(a[3], NT_NORM_CASEFOLD),
+	    "\xce\xb1\xcc\x93\xce\xb9");
+	/* U+1FB4 and alpha U+0345 U+0301. */
+	assert_true(same("\xe1\xbe\xb4", "\xce\xb1\xcd\x85\xcc\x81",
+	    NT_NORM_CASEFOLD));
+	/* U+1FB3 and alpha U+0345: both alpha iota. */
+	assert_string_equal(norm("\xe1\xbe\xb3", NT_NORM_CASEFOLD |
+	    NT_NORM_STRIPMARK), "\xce\xb1\xce\xb9");
+	assert_string_equal(norm("\xce\xb1\xcd\x85", NT_NORM_CASEFOLD |
+	    NT_NORM_STRIPMARK), "\xce\xb1\xce\xb9");
+	/* Without -i the mark goes with the others. */
+	assert_string_equal(norm("\xe1\xbe\xb3", NT_NORM_STRIPMARK),
+	    "\xce\xb1");
+}
+
 static void
 t_stripmark(void **state)
 {
@@ -465,6 +505,7 @@ main(void)
 		cmocka_unit_test(t_ascii),
 		cmocka_unit_test(t_nfc_nfd_equal),
 		cmocka_unit_test(t_casefold),
+		cmocka_unit_test(t_casefold_canonical),
 		cmocka_unit_test(t_stripmark),
 		cmocka_unit_test(t_equivalences),
 		cmocka_unit_test(t_stripped_mark_after_space),
