@@ -7,9 +7,13 @@
  * it is read.  A run that touches little of the index reads little of it,
  * and a damaged block is still never used.
  *
- * The checksum is in the manner of Fletcher's: per lane, a sum of 8-byte
- * words and a sum of those sums, so that it sees changed, swapped and moved
- * words.  Additions only, in four independent lanes, so that the compiler
+ * The checksum is in the manner of Fletcher's: per lane, a sum of 4-byte
+ * words, a sum of those sums and a sum of those, in 64-bit integers.
+ * Over a block the first two never wrap (2,048 words a lane: under 2^43
+ * and 2^54), so any change to one or two words shows, which sums of 8-byte
+ * words modulo 2^64 missed for two flipped top bits; the third sees
+ * changes such as +d, -2d, +d to three words that the first two cannot.
+ * Additions only, in eight independent lanes, so that the compiler
  * vectorises it.  It catches damage; it is no defence against forgery.
  */
 #include <stdlib.h>
@@ -23,31 +27,36 @@ nt_sum_init(struct nt_sum *s)
 {
 	int k;
 
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < NT_SUM_LANES; k++) {
 		s->a[k] = (uint64_t)k + 1;
 		s->b[k] = 0;
+		s->c[k] = 0;
 	}
 }
 
 void
 nt_sum_add(struct nt_sum *s, const unsigned char *p, size_t n)
 {
-	uint64_t w[4], a[4], b[4];
+	uint32_t w[NT_SUM_LANES];
+	uint64_t a[NT_SUM_LANES], b[NT_SUM_LANES], c[NT_SUM_LANES];
 	size_t i;
 	int k;
 
 	/* Local sums: s may alias p as far as the compiler knows. */
 	memcpy(a, s->a, sizeof(a));
 	memcpy(b, s->b, sizeof(b));
+	memcpy(c, s->c, sizeof(c));
 	for (i = 0; i + 32 <= n; i += 32) {
 		memcpy(w, p + i, 32);
-		for (k = 0; k < 4; k++) {
+		for (k = 0; k < NT_SUM_LANES; k++) {
 			a[k] += w[k];
 			b[k] += a[k];
+			c[k] += b[k];
 		}
 	}
 	memcpy(s->a, a, sizeof(a));
 	memcpy(s->b, b, sizeof(b));
+	memcpy(s->c, c, sizeof(c));
 }
 
 uint64_t
@@ -56,9 +65,9 @@ nt_sum_end(const struct nt_sum *s)
 	uint64_t h = 0;
 	int k;
 
-	for (k = 0; k < 4; k++)
-		h = (h ^ s->a[k] ^ (s->b[k] << 1 | s->b[k] >> 63)) *
-		    0x9E3779B97F4A7C15u;
+	for (k = 0; k < NT_SUM_LANES; k++)
+		h = (h ^ s->a[k] ^ (s->b[k] << 1 | s->b[k] >> 63) ^
+		    (s->c[k] << 2 | s->c[k] >> 62)) * 0x9E3779B97F4A7C15u;
 	return h;
 }
 

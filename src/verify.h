@@ -13,8 +13,10 @@
  * A running checksum in the manner of Fletcher's (see verify.c).  Feed it
  * pieces whose sizes are multiples of 32; a shorter tail is ignored.
  */
+#define NT_SUM_LANES	8
+
 struct nt_sum {
-	uint64_t a[4], b[4];
+	uint64_t a[NT_SUM_LANES], b[NT_SUM_LANES], c[NT_SUM_LANES];
 };
 
 void	 nt_sum_init(struct nt_sum *s);

@@ -34,6 +34,26 @@ t_sums(void **state)
 	memcpy(b + 64, a, 8);
 	memcpy(b, a + 64, 8);
 	assert_true(nt_sum_of(b, sizeof(b)) != whole);
+	/*
+	 * Damage that sums of 8-byte words modulo 2^64 let through (a
+	 * helper's finding): the top bit of one word flipped and of the word
+	 * 64 bytes on, in the same lane (both carries fall off the end of
+	 * both sums); and +d, -2d, +d in three words of one lane (a second
+	 * difference, which a sum and a sum of sums cannot see).
+	 */
+	memcpy(b, a, sizeof(b));
+	b[7] ^= 0x80;
+	b[71] ^= 0x80;
+	assert_true(nt_sum_of(b, sizeof(b)) != whole);
+	memcpy(b, a, sizeof(b));
+	for (i = 0; i < 3; i++) {
+		uint64_t w, d[3] = { 5, (uint64_t)-10, 5 };
+
+		memcpy(&w, a + 8 + 32 * i, 8);
+		w += d[i];
+		memcpy(b + 8 + 32 * i, &w, 8);
+	}
+	assert_true(nt_sum_of(b, sizeof(b)) != whole);
 	/* Zeros are not nothing: lengths differ. */
 	memset(b, 0, sizeof(b));
 	assert_true(nt_sum_of(b, 32) != nt_sum_of(b, 64));
