@@ -436,6 +436,38 @@ barrier:
 }
 
 /*
+ * Narrow s to what lies between the white space at its ends: white space
+ * around a name does not count, not even towards the cap on a run.  A line
+ * feed under NT_NORM_LINES is a barrier, not white space, and stays.
+ */
+static void
+trim_space(const unsigned char **s, size_t *n, unsigned flags)
+{
+	const unsigned char *p = *s;
+	size_t len = *n, k, back;
+	int32_t cp;
+
+	while (len > 0 && (k = nt_norm_decode(p, len, &cp)) != 0 && cp > 0 &&
+	    nt_norm_class(cp) == NT_CLASS_SPACE &&
+	    !(cp == '\n' && (flags & NT_NORM_LINES))) {
+		p += k;
+		len -= k;
+	}
+	while (len > 0) {
+		for (back = 1; back < 4 && back < len &&
+		    (p[len - back] & 0xC0) == 0x80; back++)
+			;
+		if (nt_norm_decode(p + len - back, back, &cp) != back ||
+		    cp <= 0 || nt_norm_class(cp) != NT_CLASS_SPACE ||
+		    (cp == '\n' && (flags & NT_NORM_LINES)))
+			break;
+		len -= back;
+	}
+	*s = p;
+	*n = len;
+}
+
+/*
  * The ASCII fast path of nt_norm_string(), for the common entry with no
  * byte >= 0x80: an ASCII character never decomposes, folds as
  * nt_norm_ascii_fold says and carries no mark, so the cluster machinery
@@ -486,8 +518,10 @@ unsigned char *
 nt_norm_string(const unsigned char *s, size_t n, unsigned flags,
     size_t *outlen)
 {
-	unsigned char *out = xmalloc(n + 1);
+	unsigned char *out;
 
+	trim_space(&s, &n, flags);
+	out = xmalloc(n + 1);
 	switch (norm_ascii(s, n, flags, out, outlen)) {
 	case 1:
 		return out;
@@ -507,6 +541,7 @@ nt_norm_string_clusters(const unsigned char *s, size_t n, unsigned flags,
 	unsigned char *out;
 	size_t pos, len, cap, spaces;
 
+	trim_space(&s, &n, flags);
 	cap = n * 4 + 16;
 	out = xmalloc(cap);
 	len = 0;
@@ -546,6 +581,7 @@ nt_norm_barrier(const unsigned char *s, size_t n, unsigned flags)
 	size_t pos, len;
 	int32_t cp;
 
+	trim_space(&s, &n, flags);
 	for (pos = 0; pos < n; pos += c.srclen) {
 		if (nt_norm_cluster(s + pos, n - pos, 1, flags, &c) !=
 		    NT_CLUSTER_BARRIER)

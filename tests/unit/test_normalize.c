@@ -184,6 +184,46 @@ t_barriers(void **state)
 	assert_string_equal(norm(buf, 0), "a b");
 }
 
+/*
+ * White space around a name does not count (a helper's finding: a name
+ * padded to a column of 200 spaces was refused as a run past the cap).
+ */
+static void
+t_space_around_is_no_barrier(void **state)
+{
+	char buf[600];
+	size_t i;
+
+	(void)state;
+	memset(buf, ' ', 250);
+	memcpy(buf + 250, "Kyiv", 4);
+	memset(buf + 254, ' ', 200);
+	buf[454] = '\0';
+	assert_string_equal(norm(buf, 0), "Kyiv");
+	assert_string_equal(norm(buf + 250, NT_NORM_CASEFOLD), "kyiv");
+	assert_null(nt_norm_barrier((const unsigned char *)buf, 454, 0));
+	/* No-break spaces (two bytes each) and a tab and a space. */
+	for (i = 0; i < 100; i++)
+		memcpy(buf + 2 * i, "\xc2\xa0", 2);
+	memcpy(buf + 200, "Ky iv\t \xe3\x80\x80", 10);
+	for (i = 0; i < 100; i++)
+		memcpy(buf + 210 + 2 * i, "\xc2\xa0", 2);
+	buf[410] = '\0';
+	assert_string_equal(norm(buf, 0), "Ky iv");
+	assert_null(nt_norm_barrier((const unsigned char *)buf, 410, 0));
+	/* Inside the name the cap holds. */
+	memcpy(buf, "Ky", 2);
+	memset(buf + 2, ' ', 200);
+	memcpy(buf + 202, "iv", 3);
+	assert_string_equal(norm(buf, 0), "(barrier)");
+	assert_string_equal(nt_norm_barrier((const unsigned char *)buf, 204,
+	    0), "white-space run longer than 128 bytes");
+	/* Only white space: empty. */
+	memset(buf, ' ', 300);
+	buf[300] = '\0';
+	assert_string_equal(norm(buf, 0), "");
+}
+
 static void
 t_mark_cap(void **state)
 {
@@ -510,6 +550,7 @@ main(void)
 		cmocka_unit_test(t_equivalences),
 		cmocka_unit_test(t_stripped_mark_after_space),
 		cmocka_unit_test(t_barriers),
+		cmocka_unit_test(t_space_around_is_no_barrier),
 		cmocka_unit_test(t_mark_cap),
 		cmocka_unit_test(t_decode),
 		cmocka_unit_test(t_classes),
