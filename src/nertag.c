@@ -577,13 +577,14 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	if (only)
-		format = "only";
+	/* -o overrides -f, but a bad -f is still a usage error. */
 	fmt = nt_out_format(format);
-	if (fmt == -1 || (strcmp(format, "only") == 0 && !only)) {
+	if (fmt == -1 || strcmp(format, "only") == 0) {
 		warnx("unknown format '%s' (inline, xml, tsv or jsonl)", format);
 		usage();
 	}
+	if (only)
+		fmt = nt_out_format("only");
 	if (compile != NULL && argc > 0) {
 		warnx("--compile reads no input files");
 		usage();
