@@ -32,7 +32,9 @@ nt_error_set(struct nt_error *e, const char *path, unsigned long line,
 {
 	va_list ap;
 
-	snprintf(e->path, sizeof(e->path), "%s", path != NULL ? path : "");
+	if ((size_t)snprintf(e->path, sizeof(e->path), "%s", path != NULL ?
+	    path : "") >= sizeof(e->path))
+		memcpy(e->path + sizeof(e->path) - 4, "...", 4);
 	e->line = line;
 	va_start(ap, fmt);
 	vsnprintf(e->reason, sizeof(e->reason), fmt, ap);

@@ -9,8 +9,15 @@
 #include <stddef.h>
 
 /* Where and why reading failed; filled by the functions below. */
+/*
+ * Room for any path the system opens (PATH_MAX, 4096 on Linux) and a file
+ * name (NAME_MAX, 255) joined to a folder's; a longer one is cut and ends
+ * in "...".
+ */
+#define NT_ERROR_PATH	4400
+
 struct nt_error {
-	char path[1024];	/* the file, or "" */
+	char path[NT_ERROR_PATH];	/* the file, or "" */
 	unsigned long line;	/* 1-based, or 0 when not about one line */
 	char reason[256];	/* what is wrong, without the place */
 };

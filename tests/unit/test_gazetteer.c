@@ -359,6 +359,30 @@ t_list_edges(void **state)
 	rmdir(dir);
 }
 
+/*
+ * A message names the whole path (a helper's finding: paths were cut at
+ * 1,023 bytes, so a long one named a folder instead of the file); one
+ * longer than any the system opens ends in "...".
+ */
+static void
+t_error_long_path(void **state)
+{
+	char path[6000];
+	struct nt_error e;
+
+	(void)state;
+	memset(path, 'd', 1300);
+	memcpy(path + 1300, "/LOC.txt", 9);
+	nt_error_set(&e, path, 2, "invalid UTF-8");
+	assert_string_equal(e.path, path);
+	assert_int_equal(e.line, 2);
+	memset(path, 'd', sizeof(path) - 1);
+	path[sizeof(path) - 1] = '\0';
+	nt_error_set(&e, path, 0, "x");
+	assert_int_equal(strlen(e.path), sizeof(e.path) - 1);
+	assert_string_equal(e.path + sizeof(e.path) - 4, "...");
+}
+
 int
 main(void)
 {
@@ -373,6 +397,7 @@ main(void)
 		cmocka_unit_test(t_more_errors),
 		cmocka_unit_test(t_label_rules),
 		cmocka_unit_test(t_list_edges),
+		cmocka_unit_test(t_error_long_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
