@@ -214,7 +214,7 @@ nt_gaz_slurp(const char *path, char **buf, size_t *n, struct nt_error *e)
 	struct stat st;
 	size_t cap, len;
 	ssize_t r;
-	char *b;
+	char *b, *nul;
 	int fd;
 
 	if ((fd = nt_gaz_open(path, 0, &st, e)) == -1)
@@ -236,6 +236,17 @@ nt_gaz_slurp(const char *path, char **buf, size_t *n, struct nt_error *e)
 			free(b);
 			close(fd);
 			return -1;
+		}
+		/*
+		 * A FIFO or a device may never end (-g /dev/zero): reading
+		 * stops at its first NUL byte, an error the parser reports
+		 * with its line (unless one comes before), rather than once
+		 * the whole has filled memory.
+		 */
+		if (!S_ISREG(st.st_mode) &&
+		    (nul = memchr(b + len, '\0', (size_t)r)) != NULL) {
+			len = (size_t)(nul - b) + 1;
+			break;
 		}
 		len += (size_t)r;
 	}

@@ -55,8 +55,9 @@ int	nt_gaz_open(const char *path, int flags, struct stat *st,
 	    struct nt_error *e);
 
 /*
- * Read the whole file at path into a malloc'ed buffer (*buf, *n bytes).
- * Returns 0, or -1 with *e filled (unreadable, a directory).
+ * Read the whole file at path into a malloc'ed buffer (*buf, *n bytes); a
+ * FIFO or a device only up to its first NUL byte, which the parser then
+ * reports.  Returns 0, or -1 with *e filled (unreadable, a directory).
  */
 int	nt_gaz_slurp(const char *path, char **buf, size_t *n,
 	    struct nt_error *e);

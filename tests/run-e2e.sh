@@ -654,5 +654,25 @@ if [ -x /usr/bin/time ]; then
 	    test $((r2 - r1)) -le 1024 -a "$r2" -le 32768
 fi
 
+# --- A gazetteer or stop list that never ends -------------------------------
+# /dev/zero as -g or -x: the NUL on its first line is reported as soon as
+# it is read (it was read whole first, until memory ran out: a helper's
+# finding).  The time limit and the memory cap keep a regression from
+# taking the machine with it.
+# (A sanitizer's build cannot start under the cap: then the time alone.)
+cap=2000000
+(ulimit -v $cap && $NERTAG --version) >/dev/null 2>&1 || cap=unlimited
+for opt in -g -x; do
+	args="$opt /dev/zero"
+	[ "$opt" = -x ] && args="-g $gaz -x /dev/zero"
+	# shellcheck disable=SC2086
+	(ulimit -v $cap 2>/dev/null; timeout 5 $NERTAG $args \
+	    </dev/null >"$tmp/out" 2>"$tmp/err")
+	st=$?
+	check "endless-nul-$opt" "status $st, stderr: $(head -c 200 "$tmp/err")" \
+	    test "$st" -eq 1 -a "$(cat "$tmp/err")" = \
+	    "nertag: /dev/zero:1: NUL byte"
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
