@@ -8,8 +8,8 @@
  */
 #include <sys/stat.h>
 
-#include <err.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -33,6 +33,91 @@
 
 #define READSIZE	(128 * 1024)
 #define MAXJOBS		256
+
+/*
+ * Messages: "nertag: " and the message on one line of standard error,
+ * whatever the file names in it hold: a control character is written as
+ * \n, \t, \r or \xHH (a name with a line feed split the message in two).
+ * nt_warnx(), nt_warn() and nt_errx() are warnx(3), warn(3) and errx(3)
+ * so written.
+ */
+static void __attribute__((format(printf, 2, 0)))
+vsay(int errnum, const char *fmt, va_list ap)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char small[256], *msg = small, *out;
+	size_t i, k;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof(small), fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		small[n = 0] = '\0';
+	else if ((size_t)n >= sizeof(small)) {
+		msg = xmalloc((size_t)n + 1);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	}
+	out = xmalloc(4 * (size_t)n + 1);
+	for (i = k = 0; msg[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)msg[i];
+
+		if (c >= 0x20 && c != 0x7F) {
+			out[k++] = (char)c;
+			continue;
+		}
+		out[k++] = '\\';
+		if (c == '\n' || c == '\t' || c == '\r')
+			out[k++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		else {
+			out[k++] = 'x';
+			out[k++] = hex[c >> 4];
+			out[k++] = hex[c & 15];
+		}
+	}
+	out[k] = '\0';
+	/* One call: standard error is unbuffered. */
+	if (errnum >= 0)
+		fprintf(stderr, "nertag: %s: %s\n", out, strerror(errnum));
+	else
+		fprintf(stderr, "nertag: %s\n", out);
+	free(out);
+	if (msg != small)
+		free(msg);
+}
+
+static void __attribute__((format(printf, 1, 2)))
+nt_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(-1, fmt, ap);
+	va_end(ap);
+}
+
+static void __attribute__((format(printf, 1, 2)))
+nt_warn(const char *fmt, ...)
+{
+	va_list ap;
+	int errnum = errno;
+
+	va_start(ap, fmt);
+	vsay(errnum, fmt, ap);
+	va_end(ap);
+}
+
+static void __attribute__((noreturn, format(printf, 2, 3)))
+nt_errx(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(-1, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
 
 enum {
 	OPT_ACCENTS = 256, OPT_COLOR, OPT_COMPILE, OPT_LINEBUF, OPT_OFFSETS,
@@ -128,7 +213,7 @@ bad_option(char *argv[])
 	o = refused_long(arg, &nmatch);
 	if (strncmp(arg, "--", 2) == 0 && optopt == 0) {
 		if (nmatch < 2)
-			warnx("unrecognized option '%s'", arg);
+			nt_warnx("unrecognized option '%s'", arg);
 		else {
 			fprintf(stderr, "nertag: option '%.*s' is ambiguous; "
 			    "possibilities:", (int)strcspn(arg, "="), arg);
@@ -139,14 +224,14 @@ bad_option(char *argv[])
 			fputc('\n', stderr);
 		}
 	} else if (o != NULL && o->val == optopt && strchr(arg, '=') != NULL)
-		warnx("option '--%s' doesn't allow an argument", o->name);
+		nt_warnx("option '--%s' doesn't allow an argument", o->name);
 	else if (o != NULL && o->val == optopt)
-		warnx("option '--%s' requires an argument", o->name);
+		nt_warnx("option '--%s' requires an argument", o->name);
 	else if (optopt != 0 && optopt < 256 &&
 	    strchr("fGgjx", optopt) != NULL)
-		warnx("option requires an argument -- '%c'", optopt);
+		nt_warnx("option requires an argument -- '%c'", optopt);
 	else
-		warnx("invalid option -- '%c'", optopt);
+		nt_warnx("invalid option -- '%c'", optopt);
 	usage();
 }
 
@@ -155,7 +240,7 @@ static void
 need_path(const char *opt, const char *path)
 {
 	if (*path == '\0') {
-		warnx("%s takes a file name, not an empty one", opt);
+		nt_warnx("%s takes a file name, not an empty one", opt);
 		usage();
 	}
 }
@@ -170,9 +255,9 @@ exit_printed(void)
 	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno != 0)
-			warnx("write error: %s", strerror(errno));
+			nt_warnx("write error: %s", strerror(errno));
 		else
-			warnx("write error");
+			nt_warnx("write error");
 		exit(1);
 	}
 	exit(0);
@@ -216,10 +301,10 @@ static void __attribute__((noreturn))
 fail(const struct nt_error *e)
 {
 	if (e->path[0] != '\0' && e->line > 0)
-		errx(1, "%s:%lu: %s", e->path, e->line, e->reason);
+		nt_errx(1, "%s:%lu: %s", e->path, e->line, e->reason);
 	else if (e->path[0] != '\0')
-		errx(1, "%s: %s", e->path, e->reason);
-	errx(1, "%s", e->reason);
+		nt_errx(1, "%s: %s", e->path, e->reason);
+	nt_errx(1, "%s", e->reason);
 }
 
 /*
@@ -295,7 +380,7 @@ load(struct source *src, size_t nsrc, char **excl, size_t nexcl,
 		idx = compiling ? NULL : default_index(dir, flags);
 		if (idx != NULL && nt_lex_index_whole(x, idx, &e) == -1) {
 			/* Still correct from the gazetteers, only slower. */
-			warnx("%s: %s; reading the gazetteers instead", e.path,
+			nt_warnx("%s: %s; reading the gazetteers instead", e.path,
 			    e.reason);
 			free(idx);
 			idx = NULL;
@@ -425,7 +510,7 @@ jobs_arg(const char *s)
 	errno = 0;
 	n = strtol(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || errno != 0 || n < 0 || n > MAXJOBS) {
-		warnx("-j takes a number of threads from 0 to %d", MAXJOBS);
+		nt_warnx("-j takes a number of threads from 0 to %d", MAXJOBS);
 		usage();
 	}
 	if (n == 0) {
@@ -504,7 +589,7 @@ main(int argc, char *argv[])
 			    memchr(optarg, '/', (size_t)(eq - optarg)) == NULL) {
 				if (!nt_gaz_valid_label(optarg,
 				    (size_t)(eq - optarg))) {
-					warnx("invalid label in '%s'", optarg);
+					nt_warnx("invalid label in '%s'", optarg);
 					usage();
 				}
 				src[nsrc].label = xmemdup(optarg,
@@ -548,7 +633,7 @@ main(int argc, char *argv[])
 			if (strcmp(color, "auto") != 0 &&
 			    strcmp(color, "always") != 0 &&
 			    strcmp(color, "never") != 0) {
-				warnx("--color takes auto, always or never");
+				nt_warnx("--color takes auto, always or never");
 				usage();
 			}
 			break;
@@ -563,7 +648,7 @@ main(int argc, char *argv[])
 			if (strcmp(optarg, "chars") == 0)
 				chars = 1;
 			else if (strcmp(optarg, "bytes") != 0) {
-				warnx("--offsets takes bytes or chars");
+				nt_warnx("--offsets takes bytes or chars");
 				usage();
 			}
 			break;
@@ -580,30 +665,30 @@ main(int argc, char *argv[])
 	/* -o overrides -f, but a bad -f is still a usage error. */
 	fmt = nt_out_format(format);
 	if (fmt == -1 || strcmp(format, "only") == 0) {
-		warnx("unknown format '%s' (inline, xml, tsv or jsonl)", format);
+		nt_warnx("unknown format '%s' (inline, xml, tsv or jsonl)", format);
 		usage();
 	}
 	if (only)
 		fmt = nt_out_format("only");
 	if (compile != NULL && argc > 0) {
-		warnx("--compile reads no input files");
+		nt_warnx("--compile reads no input files");
 		usage();
 	}
 	/* A layer is an index, or a run of gazetteers between two. */
 	for (i = 0, r = 0; i < nsrc; i++)
 		r += src[i].index || i == 0 || src[i - 1].index;
 	if (r > NT_MATCH_MAX_LAYERS) {
-		warnx("at most %d indexes (-G) and runs of -g between them "
+		nt_warnx("at most %d indexes (-G) and runs of -g between them "
 		    "(%d here)", NT_MATCH_MAX_LAYERS, r);
 		usage();
 	}
 	if (compile != NULL && untag) {
-		warnx("--compile and --untag cannot be used together");
+		nt_warnx("--compile and --untag cannot be used together");
 		usage();
 	}
 	for (i = 0; compile != NULL && i < nsrc; i++)
 		if (src[i].index) {
-			warnx("--compile takes gazetteers (-g), not an index "
+			nt_warnx("--compile takes gazetteers (-g), not an index "
 			    "(-G)");
 			usage();
 		}
@@ -681,13 +766,13 @@ main(int argc, char *argv[])
 		if (strcmp(name, "-") == 0) {
 			if (stdin_closed) {
 				errno = EBADF;
-				warn("(standard input)");
+				nt_warn("(standard input)");
 				status = 1;
 				continue;
 			}
 			fd = STDIN_FILENO;
 		} else if ((fd = open(name, O_RDONLY)) == -1) {
-			warn("%s", name);
+			nt_warn("%s", name);
 			status = 1;
 			continue;
 		}
@@ -704,19 +789,19 @@ main(int argc, char *argv[])
 			if (fd != STDIN_FILENO)
 				close(fd);
 			nt_out_flush(o);
-			warnx("%s: %s", e.path, e.reason);
+			nt_warnx("%s: %s", e.path, e.reason);
 			status = 1;
 			break;
 		}
 		if (r == -3) {
 			/* Not nertag's xml: what follows would be lost. */
 			why = nt_out_untag_error(o, &line);
-			warnx("%s: line %lu: %s", strcmp(name, "-") == 0 ?
+			nt_warnx("%s: line %lu: %s", strcmp(name, "-") == 0 ?
 			    "(standard input)" : name, line, why);
 			status = 1;
 		}
 		if (r == -1) {
-			warn("%s", strcmp(name, "-") == 0 ? "(standard input)" :
+			nt_warn("%s", strcmp(name, "-") == 0 ? "(standard input)" :
 			    name);
 			status = 1;
 			/* Pass on what was read; the next file starts afresh. */
@@ -734,7 +819,7 @@ main(int argc, char *argv[])
 			break;
 	}
 	if (nt_out_flush(o) == -1) {
-		warnx("write error: %s", strerror(nt_out_error(o)));
+		nt_warnx("write error: %s", strerror(nt_out_error(o)));
 		status = 1;
 	}
 	nt_rec_free(rec);

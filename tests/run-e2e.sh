@@ -674,5 +674,25 @@ for opt in -g -x; do
 	    "nertag: /dev/zero:1: NUL byte"
 done
 
+# --- Messages stay on one line ---------------------------------------------
+# A line feed or another control character in a file name is written as an
+# escape (a helper's finding: it split the message in two).
+$NERTAG -g "$gaz" "$tmp/no"$'\n'"file" </dev/null >/dev/null 2>"$tmp/err"
+st=$?
+check message-one-line-input "status $st, stderr: $(head -c 200 "$tmp/err")" \
+    test "$st" -eq 1 -a "$(cat "$tmp/err")" = \
+    "nertag: $tmp/no\\nfile: No such file or directory"
+mkdir -p "$tmp/g"$'\t'"az"
+printf 'Kyiv\n\377\n' >"$tmp/g"$'\t'"az/LOC"$'\r'".txt"
+$NERTAG -g "$tmp/g"$'\t'"az" </dev/null >/dev/null 2>"$tmp/err"
+st=$?
+check message-one-line-gazetteer "status $st, stderr: $(head -c 200 "$tmp/err")" \
+    test "$st" -eq 1 -a "$(cat "$tmp/err")" = \
+    "nertag: $tmp/g\\taz/LOC\\r.txt:2: invalid UTF-8"
+$NERTAG -f $'a\033b' </dev/null >/dev/null 2>"$tmp/err"
+check message-one-line-usage "stderr: $(head -c 200 "$tmp/err")" \
+    test "$(head -n 1 "$tmp/err")" = \
+    "nertag: unknown format 'a\\x1Bb' (inline, xml, tsv or jsonl)"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
