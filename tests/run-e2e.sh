@@ -694,5 +694,19 @@ check message-one-line-usage "stderr: $(head -c 200 "$tmp/err")" \
     test "$(head -n 1 "$tmp/err")" = \
     "nertag: unknown format 'a\\x1Bb' (inline, xml, tsv or jsonl)"
 
+# --- At most 255 labels a layer (the man page's limit) ---------------------
+mkdir -p "$tmp/labels"
+for i in $(seq 255); do echo "n$i" >"$tmp/labels/L$(printf %03d "$i").txt"; done
+echo n7 n255 | $NERTAG -g "$tmp/labels" >"$tmp/out" 2>"$tmp/err"
+st=$?
+check labels-255 "status $st, out $(head -c 100 "$tmp/out"), err $(head -c 200 "$tmp/err")" \
+    test "$st" -eq 0 -a "$(cat "$tmp/out")" = "<L007>n7</L007> <L255>n255</L255>"
+echo n256 >"$tmp/labels/L256.txt"
+echo n7 | $NERTAG -g "$tmp/labels" >"$tmp/out" 2>"$tmp/err"
+st=$?
+check labels-256 "status $st, err $(head -c 200 "$tmp/err")" \
+    test "$st" -eq 1 -a ! -s "$tmp/out" -a "$(cat "$tmp/err")" = \
+    "nertag: $tmp/labels/L256.txt: more than 255 labels"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
