@@ -672,10 +672,19 @@ ask_words(const struct nt_matcher *m, const struct nt_word_filter *wf,
     unsigned char *restrict end, uint64_t *asked, size_t *nasked)
 {
 	const unsigned char *b = m->buf + p;
-	uint64_t x, h, skip = 0, all = cand, pass = 0;
+	uint64_t x, h, skip, all = cand, pass = 0, nw;
 	unsigned q, e, n = 0, ok;
 	int j;
 
+	/*
+	 * The word that runs to pstop (or to the block's end) is left to
+	 * first_word_maybe(): the starts after the last non-word byte before
+	 * pstop.  Found once for the block, so that every other word has an
+	 * end in the block and no test for it.
+	 */
+	nw = ~w & (pstop < 64 ? ((uint64_t)1 << pstop) - 1 : ~(uint64_t)0);
+	skip = nw != 0 ? cand & ~(~(uint64_t)0 >> __builtin_clzll(nw)) : cand;
+	cand &= ~skip;
 	/*
 	 * A word whose first byte begins no name is asked too: the filter
 	 * turns it down all but always, and word_filter() drops those that
@@ -683,13 +692,9 @@ ask_words(const struct nt_matcher *m, const struct nt_word_filter *wf,
 	 */
 	while (cand != 0) {
 		q = (unsigned)__builtin_ctzll(cand);
-		x = ~w & -(cand & -cand);	/* bits from q up */
+		x = nw & -(cand & -cand);	/* bits from q up */
 		cand &= cand - 1;
-		e = x != 0 ? (unsigned)__builtin_ctzll(x) : 64;
-		if ((e >= pstop) | (e - q > 16)) {
-			skip |= (uint64_t)1 << q;
-			continue;
-		}
+		e = (unsigned)__builtin_ctzll(x);
 		h = hash_run(b + q, e - q);
 		ok = nwf == 0;
 		for (j = 0; j < nwf; j++)
@@ -715,8 +720,8 @@ ask_words(const struct nt_matcher *m, const struct nt_word_filter *wf,
  * at once, without leaving the block scan: the filters are asked about
  * every word before any answer is used, so that their memory is read for
  * all of them together.  Returns the starts to skip; *walk gets those to
- * walk from without asking again.  A word that runs to pstop or past 16
- * bytes is in neither: first_word_maybe() decides it.
+ * walk from without asking again.  A word that runs to pstop is in
+ * neither: first_word_maybe() decides it.
  */
 static uint64_t
 word_filter(struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
