@@ -306,8 +306,9 @@ count(struct nt_out *o, const unsigned char *p, size_t n)
 }
 
 /*
- * Write p with the escapes of a TSV field (\\ \t \n \r); also used for the
- * text of records, which must stay on one line.
+ * Write p with the escapes of a TSV field (\\ \t \n \r, and \0 for a NUL
+ * byte, as jq's @tsv writes U+0000); also used for the text of records,
+ * which must stay on one line.
  */
 static void
 put_tsv(struct nt_out *o, const unsigned char *p, size_t n)
@@ -322,6 +323,7 @@ put_tsv(struct nt_out *o, const unsigned char *p, size_t n)
 		case '\t': e = "\\t"; break;
 		case '\n': e = "\\n"; break;
 		case '\r': e = "\\r"; break;
+		case '\0': e = "\\0"; break;	/* as jq writes U+0000 */
 		default: continue;
 		}
 		put(o, p + run, i - run);
@@ -785,15 +787,16 @@ nt_out_record(struct nt_out *o, const char *key, size_t n)
 	xgrow(&o->key, &o->keycap, n + 1, 1);
 	memcpy(o->key, key, n);
 	o->keylen = n;
-	/* JSON holds the key itself: undo \t \n \r \\ as for the text. */
+	/* JSON holds the key itself: undo \t \n \r \0 \\ as for the text. */
 	xgrow(&o->ukey, &o->ukeycap, n + 1, 1);
 	for (o->ukeylen = i = 0; i < n; i++) {
 		char c = key[i];
 
 		if (c == '\\' && i + 1 < n && key[i + 1] != '\0' &&
-		    strchr("tnr\\", key[i + 1]) != NULL) {
+		    strchr("tnr0\\", key[i + 1]) != NULL) {
 			c = key[++i];
-			c = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
+			c = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' :
+			    c == '0' ? '\0' : c;
 		}
 		o->ukey[o->ukeylen++] = c;
 	}

@@ -67,6 +67,7 @@ text(struct nt_records *r, const unsigned char *p, size_t n)
 			case 't': c = '\t'; break;
 			case 'n': c = '\n'; break;
 			case 'r': c = '\r'; break;
+			case '0': c = '\0'; break;	/* jq's U+0000 */
 			case '\\': break;
 			default:
 				/* Not an escape: keep the backslash. */

@@ -149,6 +149,23 @@ if command -v jq >/dev/null 2>&1; then
 	printf 'a\t0\t4\tLOC\tKyiv\tKyiv\na\t9\t15\tLOC\tGeneva\tGeneva\nb\t11\t18\tLOC\tZürich\tZürich\n' > "$tmp/jq.exp"
 	check "jq @tsv records: escapes undone, offsets in the unescaped text" \
 	    'cmp -s "$tmp/jq.tsv" "$tmp/jq.exp"'
+	# jq writes U+0000 as \0 (a helper's finding: it was taken as a
+	# backslash and a 0, so offsets after it were one too far); the
+	# canonical form keeps it so, and a real backslash before 0 too.
+	printf '%s\n' '{"id":"k\u0000","text":"\u0000 Kyiv \\0 Geneva"}' |
+	    jq -r '[.id, .text] | @tsv' > "$tmp/nul.tsv"
+	"$nertag" -r -f jsonl --offsets=chars -g "$gaz" < "$tmp/nul.tsv" \
+	    > "$tmp/nul.jsonl"
+	"$nertag" -r -f xml -g "$gaz" < "$tmp/nul.tsv" |
+	    "$nertag" --untag > "$tmp/nul.back"
+	check "jq @tsv records: \\0 is U+0000, as jq writes it" \
+	    'python3 - "$tmp/nul.jsonl" <<PY && cmp -s "$tmp/nul.tsv" "$tmp/nul.back"
+import json, sys
+t = "\0 Kyiv \\\\0 Geneva"
+got = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert [(o["key"], t[o["start"]:o["end"]], o["text"]) for o in got] == \
+    [("k\0", "Kyiv", "Kyiv"), ("k\0", "Geneva", "Geneva")], got
+PY'
 else
 	bad "jq is not installed"
 fi
