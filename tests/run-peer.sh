@@ -6,9 +6,15 @@ set -u
 nertag=${1:-build/nertag}
 root=$(cd "$(dirname "$0")/.." && pwd)
 peer=${NERTAG_PEER_DIR:-$root/../shared/peers/flashtext}
+# The suite lives beside the clone, not in it: a clone on its own skips it,
+# saying so, unless NERTAG_PEER_REQUIRED is set.
 if [ ! -f "$peer/check.py" ]; then
-	echo "run-peer.sh: no peer suite at $peer" >&2
-	exit 1
+	if [ -n "${NERTAG_PEER_REQUIRED:-}" ]; then
+		echo "run-peer.sh: no peer suite at $peer" >&2
+		exit 1
+	fi
+	echo "skip peer suite: none at $peer (set NERTAG_PEER_DIR)"
+	exit 0
 fi
 cd "$peer" || exit 1
 status=0
