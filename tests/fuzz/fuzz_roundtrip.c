@@ -208,7 +208,7 @@ adds(unsigned char *b, size_t *len, const char *s)
 	add(b, len, s, strlen(s));
 }
 
-/* p as a TSV field: \ TAB LF CR as \\ \t \n \r. */
+/* p as a TSV field: \ TAB LF CR NUL as \\ \t \n \r \0 (jq's U+0000). */
 static void
 add_tsv(unsigned char *b, size_t *len, const unsigned char *p, size_t n)
 {
@@ -220,6 +220,7 @@ add_tsv(unsigned char *b, size_t *len, const unsigned char *p, size_t n)
 		case '\t': adds(b, len, "\\t"); break;
 		case '\n': adds(b, len, "\\n"); break;
 		case '\r': adds(b, len, "\\r"); break;
+		case '\0': adds(b, len, "\\0"); break;
 		default: add(b, len, p + i, 1);
 		}
 }
@@ -295,7 +296,7 @@ unescape(const unsigned char *f, size_t n, unsigned char *out)
 		if (f[i] == '\\' && i + 1 < n) {
 			i++;
 			out[k++] = f[i] == 't' ? '\t' : f[i] == 'n' ? '\n' :
-			    f[i] == 'r' ? '\r' : f[i];
+			    f[i] == 'r' ? '\r' : f[i] == '0' ? '\0' : f[i];
 		} else
 			out[k++] = f[i];
 	}
