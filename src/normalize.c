@@ -314,8 +314,8 @@ refine(int32_t *cps, size_t n, unsigned flags)
 	int32_t in[CP_MAX];
 	size_t i, m = 0;
 
-	memcpy(in, cps, n * sizeof(*in));
 	if (flags & NT_NORM_CASEFOLD) {
+		memcpy(in, cps, n * sizeof(*in));
 		for (i = 0; i < n; i++)
 			if (decompose(in[i], UTF8PROC_DECOMPOSE |
 			    UTF8PROC_CASEFOLD, cps, &m) == -1)

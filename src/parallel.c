@@ -214,19 +214,26 @@ job_out(void *ctx, const unsigned char *p, size_t n)
 
 /*
  * Record mode: the chunk holds whole records (it ends after a line feed,
- * or at the end of the stream), tagged into the job's output as one
- * splitter would.
+ * or at the end of the stream), tagged by splitter r into o as one
+ * splitter would: a worker's into the job's output, or the main thread's
+ * into the output itself when the job's passed OUT_CAP.
  */
+static void
+tag_records(struct nt_records *r, struct nt_out *o, const struct job *j)
+{
+	nt_out_file(o, j->file);
+	nt_rec_feed(r, j->buf, j->len);
+	if (j->eof)
+		nt_rec_finish(r);
+}
+
 static void
 records_job(struct nt_par *p, size_t me, struct job *j)
 {
 	p->wsink[me].job = j;
 	j->outlen = 0;
 	j->overflow = 0;
-	nt_out_file(p->wout[me], j->file);
-	nt_rec_feed(p->wrec[me], j->buf, j->len);
-	if (j->eof)
-		nt_rec_finish(p->wrec[me]);
+	tag_records(p->wrec[me], p->wout[me], j);
 	nt_out_flush(p->wout[me]);
 }
 
@@ -377,10 +384,7 @@ replay(struct nt_par *p, struct job *j)
 	struct nt_span s;
 
 	if (p->records && j->overflow) {
-		nt_out_file(p->out, j->file);
-		nt_rec_feed(p->own_rec, j->buf, j->len);
-		if (j->eof)
-			nt_rec_finish(p->own_rec);
+		tag_records(p->own_rec, p->out, j);
 		nt_out_file(p->out, p->file);
 		return;
 	}
