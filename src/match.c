@@ -29,6 +29,20 @@
 #include "normalize.h"
 #include "util.h"
 
+/*
+ * ask_words() has a second form for x86 processors with AVX-512 (VBMI2:
+ * byte compress and permute), chosen at run time; NT_NO_AVX512 leaves it
+ * out, NT_NO_SIMD all vector code.
+ */
+#if (defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && \
+    !defined(NT_NO_SIMD) && !defined(NT_NO_AVX512))
+#define ASK512	1
+#ifndef ASK512_MIN
+#define ASK512_MIN	3
+#endif
+#include <immintrin.h>
+#endif
+
 #define DEFAULT_BLOCK	(128 * 1024)
 
 /*
@@ -131,6 +145,7 @@ struct nt_matcher {
 	 */
 	struct nt_word_filter wf[MAXLAYERS];
 	int nwf;
+	int ask512;		/* ask_words_512() may run here */
 	unsigned char any[256];	/* some name's normalised form starts so */
 	unsigned char pairs[8192];	/* and so, by two bytes: a * 256 + b */
 	int u_ready;		/* u2 and u3 filled (at the first need) */
@@ -223,6 +238,21 @@ fill_known(struct nt_matcher *m)
 	m->u_ready = 1;
 }
 
+int
+nt_match_vector(void)
+{
+#ifdef ASK512
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx512f") &&
+	    __builtin_cpu_supports("avx512bw") &&
+	    __builtin_cpu_supports("avx512dq") &&
+	    __builtin_cpu_supports("avx512vbmi") &&
+	    __builtin_cpu_supports("avx512vbmi2");
+#else
+	return 0;
+#endif
+}
+
 struct nt_matcher *
 nt_match_new(const struct nt_match_config *cfg)
 {
@@ -235,6 +265,7 @@ nt_match_new(const struct nt_match_config *cfg)
 
 	m->cfg = *cfg;
 	m->damaged = cfg->damaged != NULL ? cfg->damaged : &never;
+	m->ask512 = !cfg->scalar && nt_match_vector();
 	if (m->cfg.block == 0)
 		m->cfg.block = DEFAULT_BLOCK;
 	if (m->cfg.ntries > MAXLAYERS)
@@ -714,6 +745,125 @@ ask_words(const struct nt_matcher *m, const struct nt_word_filter *wf,
 	return pass;
 }
 
+#ifdef ASK512
+#define T512 __attribute__((target( \
+    "avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2")))
+
+/*
+ * ask_words() eight words at a time, with the same hashes, slots and
+ * answers: ask_words() spends some forty instructions on each word, and
+ * under -i every word of prose is asked.  The starts and ends of the
+ * block's words are packed in order by a compress; a byte permute of the
+ * block puts each word's first sixteen bytes in two 64-bit lanes, where
+ * the hash and the ANY test run as ask_words() runs them.  A word of more
+ * than 16 bytes (rare in text) is hashed again on its own.
+ */
+static T512 uint64_t
+ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
+    int nwf, size_t p, uint64_t cand, uint64_t w, unsigned pstop,
+    uint64_t *restrict hs, unsigned char *restrict at,
+    unsigned char *restrict end, uint64_t *asked, size_t *nasked)
+{
+	const unsigned char *b = m->buf + p;
+	uint64_t nw, skip, ends, pass = 0, longw, h;
+	unsigned n, g, k, ok;
+	int j;
+	__m512i blk, iota, starts, lens, bidx, kpos, one, st, ln, pl, lo, hi;
+	__m512i h1, h2, x, bits;
+	uint64_t xs[64], bs[64];
+
+	nw = ~w & (pstop < 64 ? ((uint64_t)1 << pstop) - 1 : ~(uint64_t)0);
+	skip = nw != 0 ? cand & ~(~(uint64_t)0 >> __builtin_clzll(nw)) : cand;
+	cand &= ~skip;
+	*asked = cand;
+	*nasked = n = (unsigned)__builtin_popcountll(cand);
+	if (n == 0)
+		return 0;
+	/*
+	 * A word's end is its first non-word byte.  Adding a start to the
+	 * word mask carries through the word's bytes into that byte, which
+	 * lies before pstop (the word that runs to pstop was left out).
+	 */
+	ends = (w + cand) & ~w;
+	blk = _mm512_loadu_si512((const void *)b);
+	iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53,
+	    52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36,
+	    35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19,
+	    18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+	starts = _mm512_maskz_compress_epi8(cand, iota);
+	lens = _mm512_maskz_compress_epi8(ends, iota);
+	_mm512_storeu_si512((void *)at, starts);
+	_mm512_storeu_si512((void *)end, lens);
+	lens = _mm512_sub_epi8(lens, starts);
+	longw = _mm512_cmpgt_epu8_mask(lens, _mm512_set1_epi8(16)) &
+	    (n < 64 ? ((uint64_t)1 << n) - 1 : ~(uint64_t)0);
+	/* Byte k of a lane from its lane's byte 0; k within the lane. */
+	bidx = _mm512_mask_blend_epi64(0xAA, _mm512_setzero_si512(),
+	    _mm512_set1_epi8(8));
+	kpos = _mm512_set1_epi64(0x0706050403020100);
+	one = _mm512_set1_epi64(1);
+	for (g = 0; g < n; g += 8) {
+		st = _mm512_cvtepu8_epi64(_mm_loadl_epi64(
+		    (const void *)(at + g)));
+		ln = _mm512_sub_epi64(_mm512_cvtepu8_epi64(_mm_loadl_epi64(
+		    (const void *)(end + g))), st);
+		pl = _mm512_add_epi8(_mm512_shuffle_epi8(st, bidx), kpos);
+		ln = _mm512_shuffle_epi8(ln, bidx);
+		lo = _mm512_maskz_mov_epi8(_mm512_cmplt_epu8_mask(kpos, ln),
+		    _mm512_or_si512(_mm512_permutexvar_epi8(pl, blk),
+		    _mm512_set1_epi64((long long)NT_WORD_CASE)));
+		hi = _mm512_maskz_mov_epi8(_mm512_cmplt_epu8_mask(
+		    _mm512_add_epi8(kpos, _mm512_set1_epi8(8)), ln),
+		    _mm512_or_si512(_mm512_permutexvar_epi8(_mm512_add_epi8(pl,
+		    _mm512_set1_epi8(8)), blk),
+		    _mm512_set1_epi64((long long)NT_WORD_CASE)));
+		h1 = _mm512_mullo_epi64(_mm512_xor_si512(lo,
+		    _mm512_set1_epi64((long long)NT_WORD_HASH_INIT)),
+		    _mm512_set1_epi64((long long)NT_WORD_HASH_MUL));
+		h2 = _mm512_mullo_epi64(_mm512_xor_si512(h1, hi),
+		    _mm512_set1_epi64((long long)NT_WORD_HASH_MUL));
+		/* Lengths are below 64: the lane's low byte is the length. */
+		h1 = _mm512_mask_blend_epi64(_mm512_cmpgt_epu64_mask(
+		    _mm512_and_si512(ln, _mm512_set1_epi64(0xFF)),
+		    _mm512_set1_epi64(8)), h1, h2);
+		_mm512_storeu_si512((void *)(hs + g), h1);
+		x = _mm512_mullo_epi64(_mm512_xor_si512(h1,
+		    _mm512_srli_epi64(h1, 32)),
+		    _mm512_set1_epi64((long long)NT_WORD_ANY_MUL));
+		bits = _mm512_or_si512(_mm512_sllv_epi64(one,
+		    _mm512_and_si512(_mm512_srli_epi64(x, 52),
+		    _mm512_set1_epi64(63))),
+		    _mm512_sllv_epi64(one, _mm512_srli_epi64(x, 58)));
+		_mm512_storeu_si512((void *)(xs + g), x);
+		_mm512_storeu_si512((void *)(bs + g), bits);
+	}
+	/*
+	 * The ANY words are read one at a time: a gather of eight takes
+	 * longer on the processors measured (bench/README.md).
+	 */
+	for (k = 0; k < n; k++) {
+		ok = nwf == 0;
+		for (j = 0; j < nwf; j++) {
+			uint64_t aw;
+
+			memcpy(&aw, wf[j].anyw + 8 * nt_word_any_word(xs[k],
+			    wf[j].nany), sizeof(aw));
+			ok |= (aw & bs[k]) == bs[k];
+		}
+		pass |= (uint64_t)ok << k;
+	}
+	for (; longw != 0; longw &= longw - 1) {
+		k = (unsigned)__builtin_ctzll(longw);
+		hs[k] = h = nt_word_hash(b + at[k], (size_t)(end[k] - at[k]));
+		ok = nwf == 0;
+		for (j = 0; j < nwf; j++)
+			ok |= (unsigned)nt_word_filter_any(&wf[j], h);
+		pass = (pass & ~((uint64_t)1 << k)) | (uint64_t)ok << k;
+	}
+	return pass;
+}
+#endif
+
 /*
  * first_word_maybe() for the starts in cand (word starts in the 64 bytes
  * at p, whose word mask is w and whose first slow byte is at pstop), all
@@ -742,6 +892,13 @@ word_filter(struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 		m->nwf = i < m->cfg.ntries ? 0 : (int)m->cfg.ntries;
 	}
 	*walk = 0;
+#ifdef ASK512
+	/* A word or two are asked faster one at a time. */
+	if (m->ask512 && __builtin_popcountll(cand) >= ASK512_MIN)
+		pass = ask_words_512(m, m->wf, m->nwf, p, cand, w, pstop, hs,
+		    at, end, &asked, &nasked);
+	else
+#endif
 	if (m->nwf == 1)
 		pass = ask_words(m, &m->wf[0], 1, p, cand, w, pstop, hs, at, end,
 		    &asked, &nasked);
@@ -1084,7 +1241,7 @@ process(struct nt_matcher *m, int eof)
 	size_t p = m->scan, len = m->len, end, layer, clen = 1, pbase = 0;
 	int prev = m->prev_word, r, lw, k = 0, ask;
 	uint64_t pmask = 0, pw = 0, pwalk = 0;
-	unsigned pstop = 0;
+	unsigned pstop = 0, pnext = 0;
 	struct nt_span s;
 	uint32_t value;
 
@@ -1109,10 +1266,10 @@ process(struct nt_matcher *m, int eof)
 			uint64_t w, h, a, lo, wa;
 			unsigned q, q0;
 
-			if (p >= pbase && p < pbase + pstop) {
+			if (p >= pbase && p < pbase + pnext) {
 				q0 = (unsigned)(p - pbase);
 				a = pmask >> q0 << q0;
-				q = a != 0 ? (unsigned)__builtin_ctzll(a) : pstop;
+				q = a != 0 ? (unsigned)__builtin_ctzll(a) : pnext;
 				if (q > q0)
 					prev = (int)(pw >> (q - 1) & 1);
 				p = pbase + q;
@@ -1123,10 +1280,19 @@ process(struct nt_matcher *m, int eof)
 				break;
 			nt_norm_scan64(buf + p, &w, &h, &lo);
 			pstop = h != 0 ? (unsigned)__builtin_ctzll(h) : 64;
+			/*
+			 * A word that runs off the block's end is left to
+			 * the next block, which begins with it, rather than
+			 * to the byte loop: one word a block, or a tenth of
+			 * the words of prose.
+			 */
+			pnext = pstop;
+			if (pstop == 64 && (w >> 63) != 0 && ~w != 0)
+				pnext = 64 - (unsigned)__builtin_clzll(~w);
 			/* Capitalised names: most words need no look. */
 			a = ~(w << 1 | (uint64_t)prev) & ~(lo & m->nolower);
-			if (pstop < 64)
-				a &= ((uint64_t)1 << pstop) - 1;
+			if (pnext < 64)
+				a &= ((uint64_t)1 << pnext) - 1;
 			/* Where the pair filter passes most words, skip it. */
 			wa = m->wpairs ? 0 : a & w;
 			a &= ~wa;

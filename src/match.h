@@ -45,9 +45,20 @@ struct nt_match_config {
 	 * NULL when the tries are built in memory.
 	 */
 	const int *damaged;
+	/*
+	 * Non-zero: words are asked one at a time even where the processor
+	 * could ask eight at once (tests compare the two).
+	 */
+	int scalar;
 };
 
 struct nt_matcher;
+
+/*
+ * Non-zero if matchers on this processor ask the words of a block eight
+ * at a time (x86 with AVX-512 VBMI2) rather than one at a time.
+ */
+int	nt_match_vector(void);
 
 /*
  * A matcher for cfg (copied; the tries must outlive it).  Its memory is

@@ -615,9 +615,10 @@ main(int argc, char *argv[])
 			records = 1;
 			break;
 		case 'V':
-			printf("nertag %s (utf8proc %s, Unicode %s)\n",
+			printf("nertag %s (utf8proc %s, Unicode %s%s)\n",
 			    NT_VERSION, nt_norm_utf8proc_version(),
-			    nt_norm_unicode_version());
+			    nt_norm_unicode_version(),
+			    nt_match_vector() ? ", AVX-512" : "");
 			exit_printed();
 		case 'x':
 			xgrow(&excl, &exclcap, nexcl + 1, sizeof(*excl));

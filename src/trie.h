@@ -161,11 +161,12 @@ int	nt_trie_first_word(const struct nt_trie *t, const unsigned char *s,
  */
 #define NT_WORD_HASH_INIT	0x9E3779B97F4A7C15u
 #define NT_WORD_CASE		0x2020202020202020u
+#define NT_WORD_HASH_MUL	0xD6E8FEB86659FD93u
 
 static inline uint64_t
 nt_word_hash_chunk(uint64_t h, uint64_t chunk)
 {
-	return (h ^ chunk) * 0xD6E8FEB86659FD93u;
+	return (h ^ chunk) * NT_WORD_HASH_MUL;
 }
 
 static inline uint64_t
@@ -215,10 +216,12 @@ nt_word_block(uint64_t x, size_t nb)
  * (The words are in the machine's byte order, which the index file
  * records.)
  */
+#define NT_WORD_ANY_MUL		0x9FB21C651E98DF25u
+
 static inline uint64_t
 nt_word_any_mix(uint64_t h)
 {
-	return (h ^ h >> 32) * 0x9FB21C651E98DF25u;
+	return (h ^ h >> 32) * NT_WORD_ANY_MUL;
 }
 
 /* The word of the ANY array, of nany, that mixed hash x picks. */

@@ -247,7 +247,7 @@ $NERTAG --version >"$tmp/out" 2>"$tmp/err"
 st=$?
 check version-status "exit status $st" test "$st" -eq 0
 check version-names "$(cat "$tmp/out")" \
-    grep -Eq '^nertag [0-9][^ ]* \(utf8proc [0-9.]+, Unicode [0-9.]+\)$' \
+    grep -Eq '^nertag [0-9][^ ]* \(utf8proc [0-9.]+, Unicode [0-9.]+(, AVX-512)?\)$' \
     "$tmp/out"
 $NERTAG -V >"$tmp/out2" 2>&1
 check version-short "-V differs from --version" cmp -s "$tmp/out" "$tmp/out2"

@@ -852,6 +852,159 @@ t_high_first_words(void **state)
 	    "0-16:8 THE ABB\xc3\x89 BUSONI");
 }
 
+/* Spans of a long run, in a growing array. */
+struct spans {
+	struct nt_span *s;
+	size_t n, cap;
+	size_t bytes;
+};
+
+static void
+spans_text(void *ctx, const unsigned char *p, size_t n)
+{
+	(void)p;
+	((struct spans *)ctx)->bytes += n;
+}
+
+static void
+spans_span(void *ctx, const unsigned char *p, size_t n,
+    const struct nt_span *s)
+{
+	struct spans *l = ctx;
+
+	(void)p;
+	l->bytes += n;
+	if (l->n == l->cap) {
+		l->cap = l->cap * 2 + 256;
+		l->s = realloc(l->s, l->cap * sizeof(*l->s));
+		assert_non_null(l->s);
+	}
+	l->s[l->n++] = *s;
+}
+
+static void
+run_spans(const struct nt_trie *t, unsigned flags, int scalar,
+    const unsigned char *in, size_t n, struct spans *l)
+{
+	const struct nt_trie *tries[1] = { t };
+	struct nt_match_config cfg;
+	struct nt_matcher *m;
+
+	memset(l, 0, sizeof(*l));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.tries = tries;
+	cfg.ntries = 1;
+	cfg.flags = flags;
+	cfg.text = spans_text;
+	cfg.span = spans_span;
+	cfg.ctx = l;
+	cfg.scalar = scalar;
+	m = nt_match_new(&cfg);
+	nt_match_feed(m, in, n);
+	nt_match_finish(m);
+	nt_match_free(m);
+	assert_int_equal(l->bytes, n);
+}
+
+/* A random word of n letters (and now and then a digit or apostrophe). */
+static void
+rnd_word(uint32_t *seed, char *w, size_t n)
+{
+	static const char more[] = "0123456789'";
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		w[i] = i > 0 && i + 1 < n && rnd(seed) % 16 == 0 ?
+		    more[rnd(seed) % (sizeof(more) - 1)] :
+		    (char)('a' + rnd(seed) % 26);
+	w[0] = (char)(w[0] - 'a' + 'A');
+	w[n] = '\0';
+}
+
+/*
+ * Words are asked eight at a time where the processor can (AVX-512), one
+ * at a time elsewhere: the two must find the same names.  The text is
+ * dense with names and with words that share their first bytes, of every
+ * length from 1 to 40 bytes, so that names fall at every place in the
+ * 64-byte blocks and across their ends, and words run past 16 bytes.
+ */
+static void
+t_vector_same(void **state)
+{
+	enum { NNAMES = 400, NWORDS = 600, TEXT = 400000 };
+	static char words[NWORDS][48], namebuf[NNAMES][160];
+	static const char *const sep[] = { " ", " ", " ", "  ", ", ", ".\n",
+	    "\t", " (", ") ", "-", " \xC3\xA9 ", "\xE2\x80\x99", "'s ",
+	    " \xE2\x80\x94 ", "\n\n" };
+	const char *names[NNAMES + 1];
+	uint32_t seed = 20261204;
+	unsigned char *text = malloc(TEXT + 256);
+	size_t n = 0, i, k, len;
+	unsigned f;
+	struct spans a, b;
+
+	(void)state;
+	assert_non_null(text);
+	for (i = 0; i < NWORDS; i++) {
+		len = 1 + rnd(&seed) % 40;
+		if (i >= NWORDS / 2 && rnd(&seed) % 2 == 0) {
+			/* A word that shares a name word's first bytes. */
+			memcpy(words[i], words[i - NWORDS / 2], 48);
+			len = strlen(words[i]);
+			if (len > 1)
+				words[i][1 + rnd(&seed) % (len - 1)] = 'q';
+			continue;
+		}
+		rnd_word(&seed, words[i], len);
+	}
+	for (i = 0; i < NNAMES; i++) {
+		namebuf[i][0] = '\0';
+		for (k = 1 + rnd(&seed) % 3; k > 0; k--) {
+			strcat(namebuf[i], words[rnd(&seed) % (NWORDS / 2)]);
+			if (k > 1)
+				strcat(namebuf[i], " ");
+		}
+		names[i] = namebuf[i];
+	}
+	names[NNAMES] = NULL;
+	while (n < TEXT) {
+		const char *tok = rnd(&seed) % 3 == 0 ?
+		    names[rnd(&seed) % NNAMES] : words[rnd(&seed) % NWORDS];
+
+		unsigned flip = rnd(&seed) % 4 == 0 ? 0x20 : 0;
+
+		len = strlen(tok);
+		for (i = 0; i < len; i++)
+			text[n + i] = (unsigned char)((unsigned char)tok[i] ^
+			    (tok[i] >= 'A' ? flip : 0));
+		n += len;
+		tok = sep[rnd(&seed) % (sizeof(sep) / sizeof(sep[0]))];
+		memcpy(text + n, tok, strlen(tok));
+		n += strlen(tok);
+	}
+	for (f = 0; f < 2; f++) {
+		unsigned flags = f ? NT_NORM_CASEFOLD : 0;
+		struct nt_trie *t = make_trie(names, flags);
+
+		run_spans(t, flags, 0, text, n, &a);
+		run_spans(t, flags, 1, text, n, &b);
+		assert_true(a.n > 3000);
+		assert_int_equal(a.n, b.n);
+		for (i = 0; i < a.n; i++) {
+			assert_int_equal(a.s[i].start, b.s[i].start);
+			assert_int_equal(a.s[i].end, b.s[i].end);
+			assert_int_equal(a.s[i].value, b.s[i].value);
+		}
+		free(a.s);
+		free(b.s);
+		nt_trie_free(t);
+	}
+	if (!nt_match_vector())
+		print_message("    (no AVX-512 here: both runs asked words one "
+		    "at a time)\n");
+	free(text);
+}
+
 static void
 t_no_tries(void **state)
 {
@@ -1049,6 +1202,7 @@ main(void)
 		cmocka_unit_test(t_block_second_words),
 		cmocka_unit_test(t_high_first_words),
 		cmocka_unit_test(t_no_tries),
+		cmocka_unit_test(t_vector_same),
 		cmocka_unit_test(t_space_commit),
 	};
 
