@@ -782,8 +782,10 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
 	/*
 	 * A word's end is its first non-word byte.  Adding a start to the
 	 * word mask carries through the word's bytes into that byte, which
-	 * lies before pstop (the word that runs to pstop was left out).
+	 * lies before pstop (the word that runs to pstop was left out).  Two
+	 * starts in one word would share a carry: every start begins a word.
 	 */
+	assert((cand & ~w) == 0 && (cand & w << 1) == 0);
 	ends = (w + cand) & ~w;
 	blk = _mm512_loadu_si512((const void *)b);
 	iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53,
