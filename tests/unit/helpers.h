@@ -127,6 +127,20 @@ make_trie(const char *const *names, unsigned flags)
 	return t;
 }
 
+/* A matcher config of one trie, with callbacks text and span on ctx. */
+HELPER void
+one_trie_config(struct nt_match_config *cfg, const struct nt_trie **tries,
+    unsigned flags, nt_text_fn *text, nt_span_fn *span, void *ctx)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->tries = tries;
+	cfg->ntries = 1;
+	cfg->flags = flags;
+	cfg->text = text;
+	cfg->span = span;
+	cfg->ctx = ctx;
+}
+
 /*
  * Match input (n bytes) against names, feeding it in pieces of at most
  * piece bytes through a window of block bytes; check that the output
@@ -144,14 +158,8 @@ run_matcher(const char *const *names, unsigned flags, const void *input,
 	size_t i, k;
 
 	memset(c, 0, sizeof(*c));
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.tries = tries;
-	cfg.ntries = 1;
-	cfg.flags = flags;
+	one_trie_config(&cfg, tries, flags, collect_text, collect_span, c);
 	cfg.block = block;
-	cfg.text = collect_text;
-	cfg.span = collect_span;
-	cfg.ctx = c;
 	m = nt_match_new(&cfg);
 	for (i = 0; i < n; i += k) {
 		k = n - i < piece ? n - i : piece;
@@ -233,14 +241,8 @@ expect_spans_split(const char *const *names, unsigned flags,
 	unsigned char *a, *b;
 	size_t k;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.tries = tries;
-	cfg.ntries = 1;
-	cfg.flags = flags;
+	one_trie_config(&cfg, tries, flags, collect_text, collect_span, &c);
 	cfg.block = block;
-	cfg.text = collect_text;
-	cfg.span = collect_span;
-	cfg.ctx = &c;
 	for (k = 0; k <= n; k++) {
 		memset(&c, 0, sizeof(c));
 		a = exact(input, k);

@@ -891,13 +891,7 @@ run_spans(const struct nt_trie *t, unsigned flags, int scalar,
 	struct nt_matcher *m;
 
 	memset(l, 0, sizeof(*l));
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.tries = tries;
-	cfg.ntries = 1;
-	cfg.flags = flags;
-	cfg.text = spans_text;
-	cfg.span = spans_span;
-	cfg.ctx = l;
+	one_trie_config(&cfg, tries, flags, spans_text, spans_span, l);
 	cfg.scalar = scalar;
 	m = nt_match_new(&cfg);
 	nt_match_feed(m, in, n);
