@@ -20,6 +20,9 @@
  *
  * ASCII takes a fast path: a table gives each byte's class and whether it
  * can start a name, and walks over ASCII letters do not call utf8proc.
+ * The scanner classifies 64 bytes at a time and asks the first-word
+ * filter about all the words of such a block together, eight at a time
+ * where the processor has AVX-512.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -37,9 +40,7 @@
 #if (defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && \
     !defined(NT_NO_SIMD) && !defined(NT_NO_AVX512))
 #define ASK512	1
-#ifndef ASK512_MIN
-#define ASK512_MIN	3
-#endif
+#define ASK512_MIN	3	/* fewer words are asked one at a time */
 #include <immintrin.h>
 #endif
 
@@ -840,8 +841,8 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
 		_mm512_storeu_si512((void *)(bs + g), bits);
 	}
 	/*
-	 * The ANY words are read one at a time: a gather of eight takes
-	 * longer on the processors measured (bench/README.md).
+	 * The ANY words are read one at a time: a gather of eight was no
+	 * faster on the processor measured (bench/README.md).
 	 */
 	for (k = 0; k < n; k++) {
 		ok = nwf == 0;
@@ -895,7 +896,6 @@ word_filter(struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 	}
 	*walk = 0;
 #ifdef ASK512
-	/* A word or two are asked faster one at a time. */
 	if (m->ask512 && __builtin_popcountll(cand) >= ASK512_MIN)
 		pass = ask_words_512(m, m->wf, m->nwf, p, cand, w, pstop, hs,
 		    at, end, &asked, &nasked);
