@@ -41,27 +41,38 @@ nt_error_set(struct nt_error *e, const char *path, unsigned long line,
 	va_end(ap);
 }
 
-int
-nt_gaz_valid_label(const char *s, size_t n)
+const char *
+nt_gaz_label_problem(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n == 0 || n > NT_LABEL_MAX)
-		return 0;
+	if (n == 0)
+		return "it is empty";
+	if (n > NT_LABEL_MAX)
+		return "it is longer than 64 characters";
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		int alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		    c == '_';
 		int other = (c >= '0' && c <= '9') || c == '-' || c == '.';
 
-		if (!alpha && (i == 0 || !other))
-			return 0;
+		if (!alpha && i == 0)
+			return "it must begin with a letter or '_'";
+		if (!alpha && !other)
+			return "it may hold only letters, digits, '_', '-' "
+			    "and '.'";
 	}
 	/* Names starting with "xml" are reserved in XML. */
 	if (n >= 3 && (s[0] | 0x20) == 'x' && (s[1] | 0x20) == 'm' &&
 	    (s[2] | 0x20) == 'l')
-		return 0;
-	return 1;
+		return "it must not begin with 'xml'";
+	return NULL;
+}
+
+int
+nt_gaz_valid_label(const char *s, size_t n)
+{
+	return nt_gaz_label_problem(s, n) == NULL;
 }
 
 /* Why the n bytes at p are not valid UTF-8 without NUL, or NULL. */
@@ -142,10 +153,14 @@ nt_gaz_parse(const char *buf, size_t n, const char *path,
 		if (len > 0 && p[0] == '#') {
 			if (count == 0 && *label == NULL &&
 			    label_decl(p, len, &name, &nlen)) {
-				if (!nt_gaz_valid_label(name, nlen)) {
-					why = "invalid label (use letters, "
-					    "digits, '_', '-' or '.')";
-					goto fail;
+				if ((why = nt_gaz_label_problem(name,
+				    nlen)) != NULL) {
+					nt_error_set(e, path, line,
+					    "invalid label '%.*s%s': %s",
+					    nlen > NT_LABEL_MAX ? NT_LABEL_MAX :
+					    (int)nlen, name, nlen > NT_LABEL_MAX ?
+					    "..." : "", why);
+					goto fail_set;
 				}
 				*label = xmemdup(name, nlen);
 			}
@@ -180,9 +195,10 @@ nt_gaz_parse(const char *buf, size_t n, const char *path,
 	}
 	return count;
 fail:
+	nt_error_set(e, path, line, "%s", why);
+fail_set:
 	free(*label);
 	*label = NULL;
-	nt_error_set(e, path, line, "%s", why);
 	return -1;
 }
 

@@ -78,6 +78,9 @@ void	nt_gaz_list_free(char **list, size_t n);
 /* 1 if s (n bytes) is a valid label: an XML name in ASCII. */
 int	nt_gaz_valid_label(const char *s, size_t n);
 
+/* Why s (n bytes) is not a valid label, for a message; NULL if it is. */
+const char *nt_gaz_label_problem(const char *s, size_t n);
+
 /*
  * The label a file gets by default: its base name up to the first dot, as
  * a malloc'ed string.

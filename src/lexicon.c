@@ -303,6 +303,7 @@ add_file(struct nt_lexicon *x, const char *path, const char *label,
 {
 	struct adding a;
 	char *buf, *own = NULL, *decl = NULL;
+	const char *why;
 	size_t n;
 	long count;
 
@@ -347,9 +348,11 @@ add_file(struct nt_lexicon *x, const char *path, const char *label,
 		if (label == NULL)
 			label = decl != NULL ? decl :
 			    (own = nt_gaz_label_from_path(path));
-		if (!nt_gaz_valid_label(label, strlen(label))) {
-			nt_error_set(e, path, 0, "invalid label '%s' (name "
-			    "the file, or declare '# label: NAME')", label);
+		if ((why = nt_gaz_label_problem(label,
+		    strlen(label))) != NULL) {
+			nt_error_set(e, path, 0, "invalid label '%s': %s (name "
+			    "the file, or declare '# label: NAME')", label,
+			    why);
 			free(decl);
 			free(own);
 			return -1;

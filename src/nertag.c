@@ -587,9 +587,10 @@ main(int argc, char *argv[])
 			/* LABEL=PATH, unless what precedes '=' is no label. */
 			if (ch == 'g' && eq != NULL &&
 			    memchr(optarg, '/', (size_t)(eq - optarg)) == NULL) {
-				if (!nt_gaz_valid_label(optarg,
-				    (size_t)(eq - optarg))) {
-					nt_warnx("invalid label in '%s'", optarg);
+				if ((why = nt_gaz_label_problem(optarg,
+				    (size_t)(eq - optarg))) != NULL) {
+					nt_warnx("invalid label in '%s': %s",
+					    optarg, why);
 					usage();
 				}
 				src[nsrc].label = xmemdup(optarg,

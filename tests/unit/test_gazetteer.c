@@ -135,6 +135,18 @@ t_labels(void **state)
 	assert_false(nt_gaz_valid_label("A B", 3));
 	assert_false(nt_gaz_valid_label("XML", 3));
 	assert_false(nt_gaz_valid_label("\xc3\xa9", 2));
+	/* An invalid label's message says which rule it breaks. */
+	assert_null(nt_gaz_label_problem("PER", 3));
+	assert_string_equal(nt_gaz_label_problem("", 0), "it is empty");
+	assert_string_equal(nt_gaz_label_problem("1A", 2),
+	    "it must begin with a letter or '_'");
+	assert_string_equal(nt_gaz_label_problem("A B", 3),
+	    "it may hold only letters, digits, '_', '-' and '.'");
+	assert_string_equal(nt_gaz_label_problem("xmlfoo", 6),
+	    "it must not begin with 'xml'");
+	assert_string_equal(nt_gaz_label_problem(
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	    65), "it is longer than 64 characters");
 	l = nt_gaz_label_from_path("/a/b.c/PER.txt");
 	assert_string_equal(l, "PER");
 	free(l);
