@@ -593,6 +593,52 @@ nt_lex_check_image(const void *p, size_t n, unsigned flags,
 	return use_image(NULL, NULL, p, n, flags, 1, "index", e);
 }
 
+/*
+ * The mapped indexes and their paths, for nt_lex_mapped_path(), which a
+ * signal handler calls: a fixed table, an entry written whole before its
+ * count includes it.
+ */
+#define MAXMAPS	128
+static struct {
+	const char *base;
+	size_t len;
+	const char *path;
+} maps[MAXMAPS];
+static volatile size_t nmaps;
+
+static void
+map_note(const void *base, size_t len, const char *path)
+{
+	if (nmaps < MAXMAPS) {
+		maps[nmaps].base = base;
+		maps[nmaps].len = len;
+		maps[nmaps].path = path;
+		nmaps++;
+	}
+}
+
+static void
+map_forget(const void *base)
+{
+	size_t i;
+
+	for (i = 0; i < nmaps; i++)
+		if (maps[i].base == base)
+			maps[i].len = 0;
+}
+
+const char *
+nt_lex_mapped_path(const void *addr)
+{
+	const char *a = addr;
+	size_t i;
+
+	for (i = 0; i < nmaps; i++)
+		if (a >= maps[i].base && a < maps[i].base + maps[i].len)
+			return maps[i].path;
+	return NULL;
+}
+
 static int
 add_index(struct nt_lexicon *x, const char *path, int whole,
     struct nt_error *e)
@@ -631,6 +677,7 @@ add_index(struct nt_lexicon *x, const char *path, int whole,
 		return -1;
 	}
 	l->path = xmemdup(path, strlen(path));
+	map_note(map, l->maplen, l->path);
 	x->any_index = 1;
 	x->nindex++;
 	return 0;
@@ -1146,8 +1193,10 @@ nt_lex_free(struct nt_lexicon *x)
 		free(l->ownrun);
 		free(l->ownids);
 		free(l->labelmap);
-		if (l->map != NULL)
+		if (l->map != NULL) {
+			map_forget(l->map);
 			munmap(l->map, l->maplen);
+		}
 		nt_guard_free(l->guard);
 		free(l->path);
 	}

@@ -13,6 +13,13 @@
 
 struct nt_lexicon;
 
+/*
+ * The path of the mapped index that holds addr, or NULL: for a SIGBUS
+ * handler (a mapped file that shrinks under a reader faults), so it only
+ * reads a fixed table.
+ */
+const char *nt_lex_mapped_path(const void *addr);
+
 /* What a match reports. */
 struct nt_lex_entry {
 	/*

@@ -8,6 +8,8 @@
  */
 #include <sys/stat.h>
 
+#include <signal.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -402,6 +404,67 @@ load(struct source *src, size_t nsrc, char **excl, size_t nexcl,
 	return x;
 }
 
+/* n bytes to standard error from a signal handler: write(2) alone. */
+static void
+say_raw(const char *p, size_t n)
+{
+	ssize_t k;
+
+	while (n > 0 && (k = write(2, p, n)) > 0) {
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+/*
+ * A mapped index that shrinks while nertag runs (truncated or rewritten
+ * in place, not replaced by a rename) turns the next read of it into a bus
+ * error.  Say which index and exit 1; output not yet written is lost, and
+ * the message says so.  A bus error anywhere else is a bug: it keeps the
+ * default action.  Only async-signal-safe calls here.
+ */
+static void
+on_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+	static const char pre[] = "nertag: ", post[] = ": the index changed "
+	    "while in use (bus error reading it); output is incomplete\n";
+	const char *path = nt_lex_mapped_path(si->si_addr);
+	static const char hex[] = "0123456789abcdef";
+	char buf[128];
+	size_t n = 0;
+	unsigned char c;
+
+	(void)ctx;
+	if (path == NULL) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	say_raw(pre, sizeof(pre) - 1);
+	/* Control characters escaped as the other messages escape them. */
+	for (; (c = (unsigned char)*path) != '\0'; path++) {
+		if (n + 4 > sizeof(buf)) {
+			say_raw(buf, n);
+			n = 0;
+		}
+		if (c >= 0x20 && c != 0x7F) {
+			buf[n++] = (char)c;
+			continue;
+		}
+		buf[n++] = '\\';
+		if (c == '\n' || c == '\t' || c == '\r')
+			buf[n++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		else {
+			buf[n++] = 'x';
+			buf[n++] = hex[c >> 4];
+			buf[n++] = hex[c & 15];
+		}
+	}
+	say_raw(buf, n);
+	say_raw(post, sizeof(post) - 1);
+	_exit(1);
+}
+
 /* read(2), again when a signal interrupts it. */
 static ssize_t
 read_some(int fd, void *p, size_t n)
@@ -569,7 +632,13 @@ main(int argc, char *argv[])
 	int status = 0, fd, fmt, r, stdin_closed = hold_std_fds();
 	unsigned long line;
 	const char *why;
+	struct sigaction sa;
 
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
 	opterr = 0;	/* our messages, named "nertag" whatever argv[0] is */
 	while ((ch = getopt_long(argc, argv, "f:G:g:hij:orVx:", longopts,
 	    NULL)) != -1) {

@@ -176,6 +176,33 @@ bgpid=
 check line-buffered-exit "exit status $st after the input closed" \
     test "$st" -eq 0
 
+# --- an index shrunk in place while in use ---------------------------------
+# The index is mapped: a truncation under a running nertag makes the next
+# read of it a bus error.  nertag must stop with a message naming the
+# file and exit 1, not die of the signal.  --line-buffered tells when the
+# first line was tagged, and so that the index was mapped and read.
+$NERTAG --compile="$tmp/bus.ntx" -g "$gaz"
+mkfifo "$tmp/bin.fifo" "$tmp/bout.fifo"
+$NERTAG --line-buffered -G "$tmp/bus.ntx" <"$tmp/bin.fifo" \
+    >"$tmp/bout.fifo" 2>"$tmp/err" &
+bgpid=$!
+exec 3>"$tmp/bin.fifo" 4<"$tmp/bout.fifo"
+printf 'We met in Kyiv.\n' >&3
+line=
+IFS= read -r -t 5 line <&4
+: >"$tmp/bus.ntx"
+printf 'Then Ukraine and Taras Shevchenko and Kyiv and Ukraine.\n' >&3
+exec 3>&-
+timeout 5 cat <&4 >/dev/null
+exec 4<&-
+wait "$bgpid"
+st=$?
+bgpid=
+check index-shrunk-status "first line '$line', exit status $st, stderr: $(cat "$tmp/err")" \
+    test "$line" = 'We met in <LOC>Kyiv</LOC>.' -a "$st" -eq 1
+check index-shrunk-message "stderr: $(cat "$tmp/err")" \
+    grep -q "^nertag: $tmp/bus.ntx: the index changed while in use" "$tmp/err"
+
 # --- colour ----------------------------------------------------------------
 esc=$(printf '\033[')
 has_color() { grep -qF "$esc" "$1"; }
