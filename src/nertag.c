@@ -572,7 +572,9 @@ jobs_arg(const char *s)
 
 	errno = 0;
 	n = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || n < 0 || n > MAXJOBS) {
+	/* Digits alone: strtol() would take " 2" and "+3". */
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 ||
+	    n > MAXJOBS) {
 		nt_warnx("-j takes a number of threads from 0 to %d", MAXJOBS);
 		usage();
 	}

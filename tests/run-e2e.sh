@@ -643,7 +643,7 @@ check jobs-records "differs with -r -j 2$jsame" test -z "$jsame"
 check jobs-line-buffered "differs" cmp -s <(nt --line-buffered <"$tmp/j.txt") \
     <(nt -j 2 --line-buffered <"$tmp/j.txt")
 # Usage errors.
-for bad in x -1 257 "" 2x; do
+for bad in x -1 257 "" 2x " 2" +3 "2 "; do
 	nt -j "$bad" </dev/null >"$tmp/out" 2>"$tmp/err"
 	st=$?
 	check "jobs-usage-'$bad'" "status $st, $(head -c 200 "$tmp/err")" \
