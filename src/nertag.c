@@ -43,10 +43,34 @@
  * nt_warnx(), nt_warn() and nt_errx() are warnx(3), warn(3) and errx(3)
  * so written.
  */
+/*
+ * Byte c as a message writes it, into out (room for 4): itself, or \n,
+ * \t, \r or \xHH for a control character.  Returns the bytes written.
+ * Safe in a signal handler.
+ */
+static size_t
+escape_ctl(unsigned char c, char *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	if (c >= 0x20 && c != 0x7F) {
+		out[0] = (char)c;
+		return 1;
+	}
+	out[0] = '\\';
+	if (c == '\n' || c == '\t' || c == '\r') {
+		out[1] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		return 2;
+	}
+	out[1] = 'x';
+	out[2] = hex[c >> 4];
+	out[3] = hex[c & 15];
+	return 4;
+}
+
 static void __attribute__((format(printf, 2, 0)))
 vsay(int errnum, const char *fmt, va_list ap)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	char small[256], *msg = small, *out;
 	size_t i, k;
 	va_list aq;
@@ -62,22 +86,8 @@ vsay(int errnum, const char *fmt, va_list ap)
 		vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	}
 	out = xmalloc(4 * (size_t)n + 1);
-	for (i = k = 0; msg[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)msg[i];
-
-		if (c >= 0x20 && c != 0x7F) {
-			out[k++] = (char)c;
-			continue;
-		}
-		out[k++] = '\\';
-		if (c == '\n' || c == '\t' || c == '\r')
-			out[k++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
-		else {
-			out[k++] = 'x';
-			out[k++] = hex[c >> 4];
-			out[k++] = hex[c & 15];
-		}
-	}
+	for (i = k = 0; msg[i] != '\0'; i++)
+		k += escape_ctl((unsigned char)msg[i], out + k);
 	out[k] = '\0';
 	/* One call: standard error is unbuffered. */
 	if (errnum >= 0)
@@ -429,10 +439,8 @@ on_sigbus(int sig, siginfo_t *si, void *ctx)
 	static const char pre[] = "nertag: ", post[] = ": the index changed "
 	    "while in use (bus error reading it); output is incomplete\n";
 	const char *path = nt_lex_mapped_path(si->si_addr);
-	static const char hex[] = "0123456789abcdef";
 	char buf[128];
 	size_t n = 0;
-	unsigned char c;
 
 	(void)ctx;
 	if (path == NULL) {
@@ -442,23 +450,12 @@ on_sigbus(int sig, siginfo_t *si, void *ctx)
 	}
 	say_raw(pre, sizeof(pre) - 1);
 	/* Control characters escaped as the other messages escape them. */
-	for (; (c = (unsigned char)*path) != '\0'; path++) {
+	for (; *path != '\0'; path++) {
 		if (n + 4 > sizeof(buf)) {
 			say_raw(buf, n);
 			n = 0;
 		}
-		if (c >= 0x20 && c != 0x7F) {
-			buf[n++] = (char)c;
-			continue;
-		}
-		buf[n++] = '\\';
-		if (c == '\n' || c == '\t' || c == '\r')
-			buf[n++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
-		else {
-			buf[n++] = 'x';
-			buf[n++] = hex[c >> 4];
-			buf[n++] = hex[c & 15];
-		}
+		n += escape_ctl((unsigned char)*path, buf + n);
 	}
 	say_raw(buf, n);
 	say_raw(post, sizeof(post) - 1);

@@ -154,6 +154,16 @@ else
 fi
 
 # --- --line-buffered through a FIFO ----------------------------------------
+# bg_finish: close the background nertag's input (fd 3), read the rest of
+# its output (fd 4), and wait for it: its exit status in st.
+bg_finish() {
+	exec 3>&-
+	timeout 5 cat <&4 >/dev/null
+	exec 4<&-
+	wait "$bgpid"
+	st=$?
+	bgpid=
+}
 mkfifo "$tmp/in.fifo" "$tmp/out.fifo"
 nt --line-buffered <"$tmp/in.fifo" >"$tmp/out.fifo" 2>"$tmp/err" &
 bgpid=$!
@@ -167,12 +177,7 @@ printf 'Then New\n' >&3
 line=
 IFS= read -r -t 1 line <&4
 check line-buffered-no-wait "got '$line' within 1 s" test "$line" = 'Then New'
-exec 3>&-
-timeout 5 cat <&4 >/dev/null
-exec 4<&-
-wait "$bgpid"
-st=$?
-bgpid=
+bg_finish
 check line-buffered-exit "exit status $st after the input closed" \
     test "$st" -eq 0
 
@@ -192,12 +197,7 @@ line=
 IFS= read -r -t 5 line <&4
 : >"$tmp/bus.ntx"
 printf 'Then Ukraine and Taras Shevchenko and Kyiv and Ukraine.\n' >&3
-exec 3>&-
-timeout 5 cat <&4 >/dev/null
-exec 4<&-
-wait "$bgpid"
-st=$?
-bgpid=
+bg_finish
 check index-shrunk-status "first line '$line', exit status $st, stderr: $(cat "$tmp/err")" \
     test "$line" = 'We met in <LOC>Kyiv</LOC>.' -a "$st" -eq 1
 check index-shrunk-message "stderr: $(cat "$tmp/err")" \
