@@ -40,7 +40,6 @@
 #if (defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && \
     !defined(NT_NO_SIMD) && !defined(NT_NO_AVX512))
 #define ASK512	1
-#define ASK512_MIN	3	/* fewer words are asked one at a time */
 #include <immintrin.h>
 #endif
 
@@ -690,6 +689,33 @@ first_word_maybe(struct nt_matcher *m, size_t p)
 }
 
 /*
+ * The starts of cand to leave to first_word_maybe(): those of the word
+ * that runs to pstop (or to the block's end), after the last non-word byte
+ * before pstop.  Found once for the block, so that every other word has an
+ * end in the block and no test for it.  *nw gets the non-word bytes before
+ * pstop.
+ */
+static inline uint64_t
+block_skip(uint64_t cand, uint64_t w, unsigned pstop, uint64_t *nw)
+{
+	*nw = ~w & (pstop < 64 ? ((uint64_t)1 << pstop) - 1 : ~(uint64_t)0);
+	return *nw != 0 ? cand & ~(~(uint64_t)0 >> __builtin_clzll(*nw)) :
+	    cand;
+}
+
+/* 1 if some of the nwf filters lets the word of raw hash h through. */
+static inline unsigned
+filters_any(const struct nt_word_filter *wf, int nwf, uint64_t h)
+{
+	unsigned ok = nwf == 0;
+	int j;
+
+	for (j = 0; j < nwf; j++)
+		ok |= (unsigned)nt_word_filter_any(&wf[j], h);
+	return ok;
+}
+
+/*
  * The first loop of word_filter(): every word of the block is asked here,
  * so the loop has no call and no branch on the answer (a word's slot is
  * written whether or not it passes), and the common case of one filter
@@ -706,16 +732,8 @@ ask_words(const struct nt_matcher *m, const struct nt_word_filter *wf,
 	const unsigned char *b = m->buf + p;
 	uint64_t x, h, skip, all = cand, pass = 0, nw;
 	unsigned q, e, n = 0, ok;
-	int j;
 
-	/*
-	 * The word that runs to pstop (or to the block's end) is left to
-	 * first_word_maybe(): the starts after the last non-word byte before
-	 * pstop.  Found once for the block, so that every other word has an
-	 * end in the block and no test for it.
-	 */
-	nw = ~w & (pstop < 64 ? ((uint64_t)1 << pstop) - 1 : ~(uint64_t)0);
-	skip = nw != 0 ? cand & ~(~(uint64_t)0 >> __builtin_clzll(nw)) : cand;
+	skip = block_skip(cand, w, pstop, &nw);
 	cand &= ~skip;
 	/*
 	 * A word whose first byte begins no name is asked too: the filter
@@ -728,9 +746,7 @@ ask_words(const struct nt_matcher *m, const struct nt_word_filter *wf,
 		cand &= cand - 1;
 		e = (unsigned)__builtin_ctzll(x);
 		h = hash_run(b + q, e - q);
-		ok = nwf == 0;
-		for (j = 0; j < nwf; j++)
-			ok |= (unsigned)nt_word_filter_any(&wf[j], h);
+		ok = filters_any(wf, nwf, h);
 		/*
 		 * The slot is the word's count, not the count of words that
 		 * passed: that would make each store wait for the load
@@ -773,8 +789,7 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
 	__m512i h1, h2, x, bits;
 	uint64_t xs[64], bs[64];
 
-	nw = ~w & (pstop < 64 ? ((uint64_t)1 << pstop) - 1 : ~(uint64_t)0);
-	skip = nw != 0 ? cand & ~(~(uint64_t)0 >> __builtin_clzll(nw)) : cand;
+	skip = block_skip(cand, w, pstop, &nw);
 	cand &= ~skip;
 	*asked = cand;
 	*nasked = n = (unsigned)__builtin_popcountll(cand);
@@ -833,6 +848,7 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
 		x = _mm512_mullo_epi64(_mm512_xor_si512(h1,
 		    _mm512_srli_epi64(h1, 32)),
 		    _mm512_set1_epi64((long long)NT_WORD_ANY_MUL));
+		/* nt_word_any_mix() and nt_word_any_mask(), on eight lanes. */
 		bits = _mm512_or_si512(_mm512_sllv_epi64(one,
 		    _mm512_and_si512(_mm512_srli_epi64(x, 52),
 		    _mm512_set1_epi64(63))),
@@ -846,22 +862,16 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
 	 */
 	for (k = 0; k < n; k++) {
 		ok = nwf == 0;
-		for (j = 0; j < nwf; j++) {
-			uint64_t aw;
-
-			memcpy(&aw, wf[j].anyw + 8 * nt_word_any_word(xs[k],
-			    wf[j].nany), sizeof(aw));
-			ok |= (aw & bs[k]) == bs[k];
-		}
+		for (j = 0; j < nwf; j++)
+			ok |= (unsigned)nt_word_filter_has(&wf[j], xs[k],
+			    bs[k]);
 		pass |= (uint64_t)ok << k;
 	}
 	for (; longw != 0; longw &= longw - 1) {
 		k = (unsigned)__builtin_ctzll(longw);
 		hs[k] = h = nt_word_hash(b + at[k], (size_t)(end[k] - at[k]));
-		ok = nwf == 0;
-		for (j = 0; j < nwf; j++)
-			ok |= (unsigned)nt_word_filter_any(&wf[j], h);
-		pass = (pass & ~((uint64_t)1 << k)) | (uint64_t)ok << k;
+		pass = (pass & ~((uint64_t)1 << k)) |
+		    (uint64_t)filters_any(wf, nwf, h) << k;
 	}
 	return pass;
 }
@@ -896,7 +906,12 @@ word_filter(struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 	}
 	*walk = 0;
 #ifdef ASK512
-	if (m->ask512 && __builtin_popcountll(cand) >= ASK512_MIN)
+	/*
+	 * One or two words are asked faster one at a time.  (Three or more:
+	 * cand keeps a bit with its two lowest cleared; no popcount, which
+	 * is a library call in a generic x86-64 build.)
+	 */
+	if (m->ask512 && (x = cand & (cand - 1), x & (x - 1)) != 0)
 		pass = ask_words_512(m, m->wf, m->nwf, p, cand, w, pstop, hs,
 		    at, end, &asked, &nasked);
 	else

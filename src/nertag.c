@@ -37,13 +37,6 @@
 #define MAXJOBS		256
 
 /*
- * Messages: "nertag: " and the message on one line of standard error,
- * whatever the file names in it hold: a control character is written as
- * \n, \t, \r or \xHH (a name with a line feed split the message in two).
- * nt_warnx(), nt_warn() and nt_errx() are warnx(3), warn(3) and errx(3)
- * so written.
- */
-/*
  * Byte c as a message writes it, into out (room for 4): itself, or \n,
  * \t, \r or \xHH for a control character.  Returns the bytes written.
  * Safe in a signal handler.
@@ -68,6 +61,13 @@ escape_ctl(unsigned char c, char *out)
 	return 4;
 }
 
+/*
+ * Messages: "nertag: " and the message on one line of standard error,
+ * whatever the file names in it hold: a control character is written as
+ * \n, \t, \r or \xHH (a name with a line feed split the message in two).
+ * nt_warnx(), nt_warn() and nt_errx() are warnx(3), warn(3) and errx(3)
+ * so written.
+ */
 static void __attribute__((format(printf, 2, 0)))
 vsay(int errnum, const char *fmt, va_list ap)
 {

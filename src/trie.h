@@ -251,13 +251,22 @@ struct nt_word_filter {
 
 int	nt_trie_word_filter(const struct nt_trie *t, struct nt_word_filter *f);
 
+/* The test itself, for mixed hash x and its mask m (nt_word_any_mask()). */
 static inline int
-nt_word_filter_any(const struct nt_word_filter *f, uint64_t h)
+nt_word_filter_has(const struct nt_word_filter *f, uint64_t x, uint64_t m)
 {
-	uint64_t x = nt_word_any_mix(h), w, m = nt_word_any_mask(x);
+	uint64_t w;
 
 	memcpy(&w, f->anyw + 8 * nt_word_any_word(x, f->nany), sizeof(w));
 	return (w & m) == m;
+}
+
+static inline int
+nt_word_filter_any(const struct nt_word_filter *f, uint64_t h)
+{
+	uint64_t x = nt_word_any_mix(h);
+
+	return nt_word_filter_has(f, x, nt_word_any_mask(x));
 }
 
 /*
