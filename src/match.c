@@ -772,8 +772,10 @@ ask_words(const struct nt_matcher *m, const struct nt_word_filter *wf,
  * under -i every word of prose is asked.  The starts and ends of the
  * block's words are packed in order by a compress; a byte permute of the
  * block puts each word's first sixteen bytes in two 64-bit lanes, where
- * the hash and the ANY test run as ask_words() runs them.  A word of more
- * than 16 bytes (rare in text) is hashed again on its own.
+ * the hash and the ANY test run as ask_words() runs them, the ANY words
+ * read by a gather (read one at a time, they cost a sixth of the time of
+ * a text whose every word is asked: bench/README.md).  A word of more than
+ * 16 bytes (rare in text) is hashed again on its own.
  */
 static T512 uint64_t
 ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
@@ -782,12 +784,12 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
     unsigned char *restrict end, uint64_t *asked, size_t *nasked)
 {
 	const unsigned char *b = m->buf + p;
-	uint64_t nw, skip, ends, pass = 0, longw, h;
-	unsigned n, g, k, ok;
+	uint64_t nw, skip, ends, pass = 0, longw, gt8, h;
+	unsigned n, g, k;
 	int j;
-	__m512i blk, iota, starts, lens, bidx, kpos, one, st, ln, pl, lo, hi;
-	__m512i h1, h2, x, bits;
-	uint64_t xs[64], bs[64];
+	__m512i blk, iota, starts, lens, sel, kpos, k8, pl, ln, lo, hi;
+	__m512i h1, h2, x, bits, idx, aw;
+	__mmask8 lanes, ok8;
 
 	skip = block_skip(cand, w, pstop, &nw);
 	cand &= ~skip;
@@ -815,57 +817,55 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
 	lens = _mm512_sub_epi8(lens, starts);
 	longw = _mm512_cmpgt_epu8_mask(lens, _mm512_set1_epi8(16)) &
 	    (n < 64 ? ((uint64_t)1 << n) - 1 : ~(uint64_t)0);
-	/* Byte k of a lane from its lane's byte 0; k within the lane. */
-	bidx = _mm512_mask_blend_epi64(0xAA, _mm512_setzero_si512(),
-	    _mm512_set1_epi8(8));
+	gt8 = _mm512_cmpgt_epu8_mask(lens, _mm512_set1_epi8(8));
+	/*
+	 * Lane i of a group takes word g + i: every byte of its index is
+	 * g + i for the byte permutes, and kpos (k8) adds each byte's place
+	 * in the word's first (second) eight.
+	 */
+	sel = _mm512_set_epi64(0x0707070707070707, 0x0606060606060606,
+	    0x0505050505050505, 0x0404040404040404, 0x0303030303030303,
+	    0x0202020202020202, 0x0101010101010101, 0);
 	kpos = _mm512_set1_epi64(0x0706050403020100);
-	one = _mm512_set1_epi64(1);
+	k8 = _mm512_set1_epi64(0x0F0E0D0C0B0A0908);
 	for (g = 0; g < n; g += 8) {
-		st = _mm512_cvtepu8_epi64(_mm_loadl_epi64(
-		    (const void *)(at + g)));
-		ln = _mm512_sub_epi64(_mm512_cvtepu8_epi64(_mm_loadl_epi64(
-		    (const void *)(end + g))), st);
-		pl = _mm512_add_epi8(_mm512_shuffle_epi8(st, bidx), kpos);
-		ln = _mm512_shuffle_epi8(ln, bidx);
+		pl = _mm512_permutexvar_epi8(sel, starts);
+		ln = _mm512_permutexvar_epi8(sel, lens);
+		sel = _mm512_add_epi8(sel, _mm512_set1_epi8(8));
 		lo = _mm512_maskz_mov_epi8(_mm512_cmplt_epu8_mask(kpos, ln),
-		    _mm512_or_si512(_mm512_permutexvar_epi8(pl, blk),
-		    _mm512_set1_epi64((long long)NT_WORD_CASE)));
-		hi = _mm512_maskz_mov_epi8(_mm512_cmplt_epu8_mask(
-		    _mm512_add_epi8(kpos, _mm512_set1_epi8(8)), ln),
 		    _mm512_or_si512(_mm512_permutexvar_epi8(_mm512_add_epi8(pl,
-		    _mm512_set1_epi8(8)), blk),
-		    _mm512_set1_epi64((long long)NT_WORD_CASE)));
+		    kpos), blk), _mm512_set1_epi64((long long)NT_WORD_CASE)));
+		hi = _mm512_maskz_mov_epi8(_mm512_cmplt_epu8_mask(k8, ln),
+		    _mm512_or_si512(_mm512_permutexvar_epi8(_mm512_add_epi8(pl,
+		    k8), blk), _mm512_set1_epi64((long long)NT_WORD_CASE)));
 		h1 = _mm512_mullo_epi64(_mm512_xor_si512(lo,
 		    _mm512_set1_epi64((long long)NT_WORD_HASH_INIT)),
 		    _mm512_set1_epi64((long long)NT_WORD_HASH_MUL));
 		h2 = _mm512_mullo_epi64(_mm512_xor_si512(h1, hi),
 		    _mm512_set1_epi64((long long)NT_WORD_HASH_MUL));
-		/* Lengths are below 64: the lane's low byte is the length. */
-		h1 = _mm512_mask_blend_epi64(_mm512_cmpgt_epu64_mask(
-		    _mm512_and_si512(ln, _mm512_set1_epi64(0xFF)),
-		    _mm512_set1_epi64(8)), h1, h2);
+		h1 = _mm512_mask_blend_epi64((__mmask8)(gt8 >> g), h1, h2);
 		_mm512_storeu_si512((void *)(hs + g), h1);
+		/* nt_word_any_mix() and nt_word_any_mask(), on eight lanes. */
 		x = _mm512_mullo_epi64(_mm512_xor_si512(h1,
 		    _mm512_srli_epi64(h1, 32)),
 		    _mm512_set1_epi64((long long)NT_WORD_ANY_MUL));
-		/* nt_word_any_mix() and nt_word_any_mask(), on eight lanes. */
-		bits = _mm512_or_si512(_mm512_sllv_epi64(one,
+		bits = _mm512_or_si512(_mm512_sllv_epi64(_mm512_set1_epi64(1),
 		    _mm512_and_si512(_mm512_srli_epi64(x, 52),
 		    _mm512_set1_epi64(63))),
-		    _mm512_sllv_epi64(one, _mm512_srli_epi64(x, 58)));
-		_mm512_storeu_si512((void *)(xs + g), x);
-		_mm512_storeu_si512((void *)(bs + g), bits);
-	}
-	/*
-	 * The ANY words are read one at a time: a gather of eight was no
-	 * faster on the processor measured (bench/README.md).
-	 */
-	for (k = 0; k < n; k++) {
-		ok = nwf == 0;
-		for (j = 0; j < nwf; j++)
-			ok |= (unsigned)nt_word_filter_has(&wf[j], xs[k],
-			    bs[k]);
-		pass |= (uint64_t)ok << k;
+		    _mm512_sllv_epi64(_mm512_set1_epi64(1),
+		    _mm512_srli_epi64(x, 58)));
+		lanes = n - g >= 8 ? 0xFF : (__mmask8)((1u << (n - g)) - 1);
+		ok8 = nwf == 0 ? lanes : 0;
+		for (j = 0; j < nwf; j++) {
+			/* nt_word_any_word(): the ANY word of each lane. */
+			idx = _mm512_srli_epi64(_mm512_mul_epu32(x,
+			    _mm512_set1_epi64((long long)wf[j].nany)), 32);
+			aw = _mm512_mask_i64gather_epi64(_mm512_setzero_si512(),
+			    lanes, idx, (const void *)wf[j].anyw, 8);
+			ok8 |= _mm512_mask_cmpeq_epi64_mask(lanes,
+			    _mm512_and_si512(aw, bits), bits);
+		}
+		pass |= (uint64_t)ok8 << g;
 	}
 	for (; longw != 0; longw &= longw - 1) {
 		k = (unsigned)__builtin_ctzll(longw);
