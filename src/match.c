@@ -122,6 +122,8 @@ struct nt_matcher {
 	 * (apostrophes, dashes), else 0.
 	 */
 	unsigned char u3n[64];
+	/* 0xFF for the ASCII bytes of class C_SPACE, for ask_words_512(). */
+	unsigned char spc[128];
 	/*
 	 * The first two bytes that U+0080 to U+027F (then U+2000 to U+203F)
 	 * normalise to when an ASCII byte follows, the second 0 if there is
@@ -247,7 +249,8 @@ nt_match_vector(void)
 	    __builtin_cpu_supports("avx512bw") &&
 	    __builtin_cpu_supports("avx512dq") &&
 	    __builtin_cpu_supports("avx512vbmi") &&
-	    __builtin_cpu_supports("avx512vbmi2");
+	    __builtin_cpu_supports("avx512vbmi2") &&
+	    __builtin_cpu_supports("bmi2");
 #else
 	return 0;
 #endif
@@ -343,6 +346,8 @@ nt_match_new(const struct nt_match_config *cfg)
 			    (nt_norm_ascii_class[b] == NT_CLASS_SPACE &&
 			    !(b == '\n' && (cfg->flags & NT_NORM_LINES)) ?
 			    C_SPACE : 0));
+		if (b < 128)
+			m->spc[b] = m->cls[b] & C_SPACE ? 0xFF : 0;
 	}
 	walk = maxlen * SRC_PER_BYTE + 64;
 	m->cap = walk + m->cfg.block;
@@ -764,33 +769,64 @@ ask_words(const struct nt_matcher *m, const struct nt_word_filter *wf,
 
 #ifdef ASK512
 #define T512 __attribute__((target( \
-    "avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2")))
+    "avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,bmi2")))
+
+/* Bit n of each lane, n the six bits of x from bit s up. */
+static inline T512 __m512i
+bit512(__m512i x, unsigned s)
+{
+	return _mm512_sllv_epi64(_mm512_set1_epi64(1), _mm512_and_si512(
+	    _mm512_srli_epi64(x, s), _mm512_set1_epi64(63)));
+}
 
 /*
- * ask_words() eight words at a time, with the same hashes, slots and
- * answers: ask_words() spends some forty instructions on each word, and
- * under -i every word of prose is asked.  The starts and ends of the
- * block's words are packed in order by a compress; a byte permute of the
- * block puts each word's first sixteen bytes in two 64-bit lanes, where
- * the hash and the ANY test run as ask_words() runs them, the ANY words
- * read by a gather (read one at a time, they cost a sixth of the time of
- * a text whose every word is asked: bench/README.md).  A word of more than
- * 16 bytes (rare in text) is hashed again on its own.
+ * The word that each lane's mixed hash x picks in an array of na 64-bit
+ * words at a (nt_word_any_word()), read for the lanes of k.
+ */
+static inline T512 __m512i
+word512(const unsigned char *a, size_t na, __mmask8 k, __m512i x)
+{
+	return _mm512_mask_i64gather_epi64(_mm512_setzero_si512(), k,
+	    _mm512_srli_epi64(_mm512_mul_epu32(x,
+	    _mm512_set1_epi64((long long)na)), 32), (const void *)a, 8);
+}
+
+/*
+ * ask_words() eight words at a time, with the same hashes and slots:
+ * ask_words() spends some forty instructions on each word, and under -i
+ * every word of prose is asked.  The starts and ends of the block's words
+ * are packed in order by a compress; a byte permute of the block puts each
+ * word's first sixteen bytes in two 64-bit lanes, where the hash and the
+ * ANY test run as ask_words() runs them, the ANY words read by a gather.
+ * A word of more than 16 bytes (rare in text) is hashed again on its own.
+ *
+ * A word that one white-space byte and another asked word follow (most
+ * words) is asked here, too, what word_filter() would ask next
+ * (nt_trie_first_word_spaces()): whether it is a key alone (the bits
+ * beside its ANY bits) or begins one with the next word (the PAIR array).
+ * Such words are left out of the result, and those that pass go to
+ * *direct.  Under -i a fifth of the words of prose begin some name (he,
+ * his, the), and the second question, asked one word at a time after the
+ * first, cost as much again.  The PAIR words are read with the ANY words,
+ * not after their answer: a gather waiting for another cost more than the
+ * reads for words that fail the first question (bench/README.md).
  */
 static T512 uint64_t
 ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
     int nwf, size_t p, uint64_t cand, uint64_t w, unsigned pstop,
     uint64_t *restrict hs, unsigned char *restrict at,
-    unsigned char *restrict end, uint64_t *asked, size_t *nasked)
+    unsigned char *restrict end, uint64_t *asked, size_t *nasked,
+    uint64_t *direct)
 {
 	const unsigned char *b = m->buf + p;
-	uint64_t nw, skip, ends, pass = 0, longw, gt8, h;
+	uint64_t nw, skip, ends, pass = 0, longw, gt8, h, all, pairs, spc;
 	unsigned n, g, k;
 	int j;
 	__m512i blk, iota, starts, lens, sel, kpos, k8, pl, ln, lo, hi;
-	__m512i h1, h2, x, bits, idx, aw;
-	__mmask8 lanes, ok8;
+	__m512i h1, h2, x, y, bits, ebits, pbits, aw, xv[5];
+	__mmask8 lanes, pr8, any8, end8, hit8;
 
+	*direct = 0;
 	skip = block_skip(cand, w, pstop, &nw);
 	cand &= ~skip;
 	*asked = cand;
@@ -802,9 +838,12 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
 	 * word mask carries through the word's bytes into that byte, which
 	 * lies before pstop (the word that runs to pstop was left out).  Two
 	 * starts in one word would share a carry: every start begins a word.
+	 * Each start follows a non-word byte, so there are at most 32, and
+	 * xv has room for a group after the last.
 	 */
-	assert((cand & ~w) == 0 && (cand & w << 1) == 0);
+	assert((cand & ~w) == 0 && (cand & w << 1) == 0 && n <= 32);
 	ends = (w + cand) & ~w;
+	all = ((uint64_t)1 << n) - 1;
 	blk = _mm512_loadu_si512((const void *)b);
 	iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53,
 	    52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36,
@@ -815,9 +854,19 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
 	_mm512_storeu_si512((void *)at, starts);
 	_mm512_storeu_si512((void *)end, lens);
 	lens = _mm512_sub_epi8(lens, starts);
-	longw = _mm512_cmpgt_epu8_mask(lens, _mm512_set1_epi8(16)) &
-	    (n < 64 ? ((uint64_t)1 << n) - 1 : ~(uint64_t)0);
+	longw = _mm512_cmpgt_epu8_mask(lens, _mm512_set1_epi8(16)) & all;
 	gt8 = _mm512_cmpgt_epu8_mask(lens, _mm512_set1_epi8(8));
+	/*
+	 * The words that one white-space byte and an asked word follow, bit
+	 * k for word k: the classes of the block's bytes (ASCII before pstop)
+	 * come from m->spc.  A long word's hash is not in hand yet: neither
+	 * it nor the word before it is one of them.
+	 */
+	spc = _mm512_movepi8_mask(_mm512_permutex2var_epi8(
+	    _mm512_loadu_si512((const void *)m->spc), blk,
+	    _mm512_loadu_si512((const void *)(m->spc + 64))));
+	pairs = nwf > 0 ? _pext_u64(spc & cand >> 1, ends) & all & ~longw &
+	    ~(longw >> 1) : 0;
 	/*
 	 * Lane i of a group takes word g + i: every byte of its index is
 	 * g + i for the byte permutes, and kpos (k8) adds each byte's place
@@ -845,27 +894,45 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
 		    _mm512_set1_epi64((long long)NT_WORD_HASH_MUL));
 		h1 = _mm512_mask_blend_epi64((__mmask8)(gt8 >> g), h1, h2);
 		_mm512_storeu_si512((void *)(hs + g), h1);
-		/* nt_word_any_mix() and nt_word_any_mask(), on eight lanes. */
-		x = _mm512_mullo_epi64(_mm512_xor_si512(h1,
+		/* nt_word_any_mix(). */
+		xv[g / 8] = _mm512_mullo_epi64(_mm512_xor_si512(h1,
 		    _mm512_srli_epi64(h1, 32)),
 		    _mm512_set1_epi64((long long)NT_WORD_ANY_MUL));
-		bits = _mm512_or_si512(_mm512_sllv_epi64(_mm512_set1_epi64(1),
-		    _mm512_and_si512(_mm512_srli_epi64(x, 52),
-		    _mm512_set1_epi64(63))),
-		    _mm512_sllv_epi64(_mm512_set1_epi64(1),
-		    _mm512_srli_epi64(x, 58)));
-		lanes = n - g >= 8 ? 0xFF : (__mmask8)((1u << (n - g)) - 1);
-		ok8 = nwf == 0 ? lanes : 0;
-		for (j = 0; j < nwf; j++) {
-			/* nt_word_any_word(): the ANY word of each lane. */
-			idx = _mm512_srli_epi64(_mm512_mul_epu32(x,
-			    _mm512_set1_epi64((long long)wf[j].nany)), 32);
-			aw = _mm512_mask_i64gather_epi64(_mm512_setzero_si512(),
-			    lanes, idx, (const void *)wf[j].anyw, 8);
-			ok8 |= _mm512_mask_cmpeq_epi64_mask(lanes,
-			    _mm512_and_si512(aw, bits), bits);
+	}
+	xv[(n + 7) / 8] = _mm512_setzero_si512();
+	for (g = 0; g < n; g += 8) {
+		x = xv[g / 8];
+		/* nt_word_any_mask() and nt_word_end_mask(). */
+		bits = _mm512_or_si512(bit512(x, 52), bit512(x, 58));
+		ebits = _mm512_or_si512(bit512(x, 40), bit512(x, 46));
+		lanes = (__mmask8)(all >> g);
+		pr8 = (__mmask8)(pairs >> g);
+		if (nwf == 0)
+			pass |= (uint64_t)lanes << g;
+		y = pbits = _mm512_setzero_si512();
+		if (pr8 != 0) {
+			/* nt_word_pair_mix() with the next lane's word. */
+			y = _mm512_mullo_epi64(_mm512_xor_si512(x,
+			    _mm512_rol_epi64(_mm512_alignr_epi64(xv[g / 8 + 1],
+			    x, 1), 29)),
+			    _mm512_set1_epi64((long long)NT_WORD_PAIR_MUL));
+			pbits = _mm512_or_si512(bit512(y, 52), bit512(y, 58));
 		}
-		pass |= (uint64_t)ok8 << g;
+		for (j = 0; j < nwf; j++) {
+			aw = word512(wf[j].anyw, wf[j].nany, lanes, x);
+			any8 = _mm512_mask_cmpeq_epi64_mask(lanes,
+			    _mm512_and_si512(aw, bits), bits);
+			end8 = _mm512_mask_cmpeq_epi64_mask(any8 & pr8,
+			    _mm512_and_si512(aw, ebits), ebits);
+			pass |= (uint64_t)(any8 & ~pr8) << g;
+			hit8 = end8;
+			if (pr8 != 0) {
+				aw = word512(wf[j].pairw, wf[j].npair, pr8, y);
+				hit8 |= any8 & _mm512_mask_cmpeq_epi64_mask(pr8,
+				    _mm512_and_si512(aw, pbits), pbits);
+			}
+			*direct |= (uint64_t)hit8 << g;
+		}
 	}
 	for (; longw != 0; longw &= longw - 1) {
 		k = (unsigned)__builtin_ctzll(longw);
@@ -911,10 +978,16 @@ word_filter(struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 	 * cand keeps a bit with its two lowest cleared; no popcount, which
 	 * is a library call in a generic x86-64 build.)
 	 */
-	if (m->ask512 && (x = cand & (cand - 1), x & (x - 1)) != 0)
+	if (m->ask512 && (x = cand & (cand - 1), x & (x - 1)) != 0) {
 		pass = ask_words_512(m, m->wf, m->nwf, p, cand, w, pstop, hs,
-		    at, end, &asked, &nasked);
-	else
+		    at, end, &asked, &nasked, &x);
+		/* The words that passed both questions there. */
+		for (; x != 0; x &= x - 1) {
+			i = (size_t)__builtin_ctzll(x);
+			if (m->cls[m->buf[p + at[i]]] & C_START)
+				*walk |= (uint64_t)1 << at[i];
+		}
+	} else
 #endif
 	if (m->nwf == 1)
 		pass = ask_words(m, &m->wf[0], 1, p, cand, w, pstop, hs, at, end,

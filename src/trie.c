@@ -71,6 +71,8 @@ struct nt_trie {
 	uint32_t nbloom;		/* 64-bit words, or 0 for no filter */
 	const unsigned char *anyw;	/* its ANY words, nany, after it */
 	uint32_t nany;
+	const unsigned char *pairw;	/* its PAIR words, npair, after those */
+	uint32_t npair;
 	uint32_t root[256];		/* root's child per byte, 0 if none */
 	struct nt_guard *guard;		/* checks a mapped image, or NULL */
 	/*
@@ -89,7 +91,7 @@ struct nt_trie {
 	int prepared;
 };
 
-#define HDR_WORDS	8
+#define HDR_WORDS	9
 
 struct nt_trie *
 nt_trie_new(void)
@@ -291,24 +293,28 @@ first_word(const unsigned char *k, size_t n)
 }
 
 /*
- * The first-word filter is a blocked Bloom filter of 512-bit blocks (a
- * cache line).  A key puts two items into it: the word alone (ANY), and the
- * word with the key's next two bytes, where a key that ends early has
- * NT_FW_END in their place: "St. Louis" puts (St, '.', ' '), "Kyiv" (Kyiv,
- * END, END).  A text word is first asked for ANY, which most words fail;
- * one that passes is asked for the three items its next two bytes allow,
- * so that "The" before "cat" does not walk because some name is "The
- * Hague".  ANY has an array of its own (nt_word_filter_any()); the items
- * of keys that end early go into the block the word's hash picks, so that
- * a word's next questions read one line; the others into the block their
- * own hash picks, so that a word that begins thousands of names ("San")
- * does not fill its block and let every text word that shares it through.
+ * The first-word filter is made of Bloom filters.  A key puts two items
+ * into it: the word alone (ANY), and the word with the key's next two
+ * bytes, where a key that ends early has NT_FW_END in their place: "St.
+ * Louis" puts (St, '.', ' '), "Kyiv" (Kyiv, END, END).  A text word is
+ * first asked for ANY, which most words fail; one that passes is asked for
+ * the three items its next two bytes allow, so that "The" before "cat"
+ * does not walk because some name is "The Hague".  ANY has an array of its
+ * own (nt_word_filter_any()), and (END, END) sets two bits beside a word's
+ * ANY bits, so that one read answers both.  The other items go into
+ * blocks of 512 bits (a cache line): a key that ends one byte after its
+ * word into the block the word's hash picks, so that a word's next
+ * questions read one line; the others into the block their own hash
+ * picks, so that a word that begins thousands of names ("San") does not
+ * fill its block and let every text word that shares it through.
  *
  * A key whose first word is followed by a space and a second word (a run
  * of nt_word_char() characters that begins with an ASCII one) puts in
  * that word whole instead of its next two bytes: "The Hague" puts (The,
- * Hague).  Common words begin many names, and two bytes do not tell "The
- * cat" from "The Colony"; the second word does.  Where the text's second
+ * Hague), in an array of its own too (PAIR), which the matcher reads
+ * beside the ANY array for every word a space and a word follow.  Common
+ * words begin many names, and two bytes do not tell "The cat" from "The
+ * Colony"; the second word does.  Where the text's second
  * word is followed by an ASCII byte, the normalised text has that byte
  * there too (NFD joins nothing to it), so a key can begin there only if
  * its second word is the text's; so too where a character follows it
@@ -323,6 +329,7 @@ first_word(const unsigned char *k, size_t n)
 #define BLOCK_BITS	512
 #define BITS_PER_KEY	16
 #define ANY_BITS	16
+#define PAIR_BITS	16
 
 /* An item's hash: the word's mixed hash and the code of what follows. */
 static uint64_t
@@ -331,13 +338,6 @@ item_hash(uint64_t h, unsigned n1, unsigned n2)
 	uint64_t c = 1 + n1 + 257 * (uint64_t)n2;
 
 	return h ^ c * 0x9E3779B97F4A7C15u;
-}
-
-/* The item of a word and the raw hash h2 of the word after it. */
-static uint64_t
-item_word(uint64_t h, uint64_t h2)
-{
-	return h ^ nt_word_mix(h2 ^ 0x5851F42D4C957F2Du);
 }
 
 /*
@@ -388,33 +388,47 @@ item_set(unsigned char *blk, uint64_t x)
 	memcpy(blk + 8 * (x >> 32 & 7), &w, sizeof(w));
 }
 
+/* Set mask m in the word of array a (of na words) that mixed hash x picks. */
 static void
-any_set(unsigned char *anyw, size_t nany, uint64_t h)
+word_set(unsigned char *a, size_t na, uint64_t x, uint64_t m)
 {
-	uint64_t x = nt_word_any_mix(h), w;
-	unsigned char *p = anyw + 8 * nt_word_any_word(x, nany);
+	unsigned char *p = a + 8 * nt_word_any_word(x, na);
+	uint64_t w;
 
 	memcpy(&w, p, sizeof(w));
-	w |= nt_word_any_mask(x);
+	w |= m;
 	memcpy(p, &w, sizeof(w));
+}
+
+/* Whether mask m is set in that word. */
+static inline int
+word_test(const unsigned char *a, size_t na, uint64_t x, uint64_t m)
+{
+	uint64_t w;
+
+	memcpy(&w, a + 8 * nt_word_any_word(x, na), sizeof(w));
+	return (w & m) == m;
 }
 
 /*
  * Build the first-word filter over the keys (sorted, so that keys with one
- * first word are mostly together and those words can be counted): the
- * blocks get BITS_PER_KEY bits a key (with 120,000 city names, a false
- * "maybe" for about one pair of words in 370), and the ANY words ANY_BITS
- * bits a distinct first word, two of them set (one false "maybe" in about
- * 60 words).
+ * first word are mostly together and those words can be counted).  The
+ * ANY words get ANY_BITS bits a distinct first word and a key that is a
+ * word alone, two of them set for each (one false "maybe" in about 60
+ * words); the PAIR words PAIR_BITS bits a key with a second word, two set
+ * (one false "maybe" in about 70 pairs); the blocks BITS_PER_KEY bits for
+ * each other key, four set, which keys with a space after their first
+ * word seldom need.
  */
 static void
 build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 {
-	unsigned char *bloom, *blk, *anyw;
+	unsigned char *bloom, *blk, *anyw, *pairw;
 	const unsigned char *k, *pk = NULL;
 	unsigned n1, n2;
-	uint64_t h, x;
-	size_t i, fw, nb, w2, nany, pfw = 0, distinct = 0;
+	uint64_t h, x, xa;
+	size_t i, fw, nb, w2, nany, npair, pfw = 0, distinct = 0, nend = 0;
+	size_t npk = 0, nblk = 0;
 
 	for (i = 0; i < n; i++) {
 		k = t->keybuf + key[i].w;
@@ -423,15 +437,28 @@ build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 		distinct += pk == NULL || fw != pfw || memcmp(k, pk, fw) != 0;
 		pk = k;
 		pfw = fw;
+		n1 = fw < key[i].len ? k[fw] : NT_FW_END;
+		n2 = fw + 1 < key[i].len ? k[fw + 1] : NT_FW_END;
+		if (second_word(k, fw, key[i].len) != 0)
+			npk++;
+		else if (n2 == NT_FW_END && (n1 == NT_FW_END || n1 == ' '))
+			nend++;
+		else
+			nblk++;
 	}
-	nb = (BITS_PER_KEY * n + BLOCK_BITS - 1) / BLOCK_BITS;
+	nb = (BITS_PER_KEY * nblk + BLOCK_BITS - 1) / BLOCK_BITS;
 	if (nb == 0)
 		nb = 1;
-	nany = (ANY_BITS * distinct + 63) / 64;
+	/* At least a cache line each, whatever the keys. */
+	nany = (ANY_BITS * (distinct + nend) + 63) / 64;
 	if (nany < 8)
-		nany = 8;	/* a cache line, whatever the keys */
-	bloom = xcalloc(nb * (BLOCK_BITS / 64) + nany, 8);
+		nany = 8;
+	npair = (PAIR_BITS * npk + 63) / 64;
+	if (npair < 8)
+		npair = 8;
+	bloom = xcalloc(nb * (BLOCK_BITS / 64) + nany + npair, 8);
 	anyw = bloom + nb * (BLOCK_BITS / 8);
+	pairw = anyw + 8 * nany;
 	for (i = 0; i < n; i++) {
 		k = t->keybuf + key[i].w;
 		if ((fw = first_word(k, key[i].len)) == 0)
@@ -439,28 +466,38 @@ build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 		n1 = fw < key[i].len ? k[fw] : NT_FW_END;
 		n2 = fw + 1 < key[i].len ? k[fw + 1] : NT_FW_END;
 		h = nt_word_hash(k, fw);
-		any_set(anyw, nany, h);
+		xa = nt_word_any_mix(h);
+		word_set(anyw, nany, xa, nt_word_any_mask(xa));
+		if ((w2 = second_word(k, fw, key[i].len)) != 0) {
+			x = nt_word_pair_mix(xa, nt_word_any_mix(
+			    nt_word_hash(k + fw + 1, w2)));
+			word_set(pairw, npair, x, nt_word_any_mask(x));
+			continue;
+		}
+		/*
+		 * A key that ends in a space (normalised names do not)
+		 * counts as ending with its word, so that a word before a
+		 * space need not be asked about (' ', END).
+		 */
+		if (n2 == NT_FW_END && (n1 == NT_FW_END || n1 == ' ')) {
+			word_set(anyw, nany, xa, nt_word_end_mask(xa));
+			continue;
+		}
 		h = nt_word_mix(h);
 		blk = bloom + BLOCK_BITS / 8 * nt_word_block(h, nb);
-		if ((w2 = second_word(k, fw, key[i].len)) != 0)
-			x = item_word(h, nt_word_hash(k + fw + 1, w2));
-		else if (n2 == NT_FW_END) {
-			/*
-			 * A key that ends in a space (normalised names do not)
-			 * counts as ending with its word, so that a word before
-			 * a space need not be asked about (' ', END).
-			 */
-			item_set(blk, item_hash(h, n1 == ' ' ? NT_FW_END : n1,
-			    n2));
+		if (n2 == NT_FW_END) {
+			item_set(blk, item_hash(h, n1, n2));
 			continue;
-		} else
-			x = item_hash(h, n1, n2);
+		}
+		x = item_hash(h, n1, n2);
 		item_set(bloom + BLOCK_BITS / 8 * nt_word_block(x, nb), x);
 	}
 	t->bloom = t->mem[4] = bloom;
 	t->nbloom = (uint32_t)(nb * (BLOCK_BITS / 64));
 	t->anyw = anyw;
 	t->nany = (uint32_t)nany;
+	t->pairw = pairw;
+	t->npair = (uint32_t)npair;
 }
 
 int
@@ -507,10 +544,10 @@ bloom_ok(const struct nt_trie *t)
 		return 1;
 	if (t->guard->all)
 		return nt_guard_ok(t->guard, t->bloom,
-		    ((size_t)t->nbloom + t->nany) * 8);
+		    ((size_t)t->nbloom + t->nany + t->npair) * 8);
 	if (*t->bloom_state == 0)
 		*t->bloom_state = nt_guard_ok(t->guard, t->bloom,
-		    ((size_t)t->nbloom + t->nany) * 8) ? 1 : 2;
+		    ((size_t)t->nbloom + t->nany + t->npair) * 8) ? 1 : 2;
 	return *t->bloom_state == 1;
 }
 
@@ -539,6 +576,8 @@ nt_trie_word_filter(const struct nt_trie *t, struct nt_word_filter *f)
 		return 0;
 	f->anyw = t->anyw;
 	f->nany = t->nany;
+	f->pairw = t->pairw;
+	f->npair = t->npair;
 	return 1;
 }
 
@@ -546,20 +585,20 @@ int
 nt_trie_first_word_next(const struct nt_trie *t, uint64_t h, unsigned n1,
     unsigned n2, const uint64_t *w2)
 {
-	const unsigned char *blk;
 	uint64_t x;
 
 	if (t->nbloom == 0 || n1 == NT_FW_ANY || !bloom_ok(t))
 		return 1;
 	if (n1 == ' ' && n2 < 0x80 && wordbyte((unsigned char)n2))
 		return w2 == NULL || nt_trie_first_word_space(t, h, *w2);
-	h = nt_word_mix(h);
-	blk = bloom_at(t, h);
-	if (item_test(blk, item_hash(h, NT_FW_END, NT_FW_END)))
+	x = nt_word_any_mix(h);
+	if (word_test(t->anyw, t->nany, x, nt_word_end_mask(x)))
 		return 1;
 	if (n1 == NT_FW_END)
 		return 0;
-	if (n1 != ' ' && item_test(blk, item_hash(h, n1, NT_FW_END)))
+	h = nt_word_mix(h);
+	if (n1 != ' ' && item_test(bloom_at(t, h), item_hash(h, n1,
+	    NT_FW_END)))
 		return 1;
 	if (n2 == NT_FW_END)
 		return 0;
@@ -586,11 +625,11 @@ nt_trie_first_word_spaces(const struct nt_trie *t, const uint64_t *h,
 		return ~(uint64_t)0;
 	/* No branch on the answers: the loads of all n pairs overlap. */
 	for (k = 0; k < n; k++) {
-		x = nt_word_mix(h[k]);
-		y = item_word(x, h2[k]);
-		pass |= (uint64_t)(item_test(bloom_at(t, x),
-		    item_hash(x, NT_FW_END, NT_FW_END)) |
-		    item_test(bloom_at(t, y), y)) << k;
+		x = nt_word_any_mix(h[k]);
+		y = nt_word_pair_mix(x, nt_word_any_mix(h2[k]));
+		pass |= (uint64_t)(word_test(t->anyw, t->nany, x,
+		    nt_word_end_mask(x)) | word_test(t->pairw, t->npair, y,
+		    nt_word_any_mask(y))) << k;
 	}
 	return pass;
 }
@@ -1066,7 +1105,7 @@ nt_trie_image_size(const struct nt_trie *t)
 {
 	return 4 * HDR_WORDS + sizeof(struct node) * ((size_t)t->nnodes + 1) +
 	    pad4(t->nedges) + pad4(t->nseg) +
-	    8 * ((size_t)t->nbloom + t->nany);
+	    8 * ((size_t)t->nbloom + t->nany + t->npair);
 }
 
 static void
@@ -1093,6 +1132,7 @@ nt_trie_image_pieces(const struct nt_trie *t, struct nt_trie_pieces *out)
 	out->hdr[5] = t->maxlen;
 	out->hdr[6] = t->nbloom;
 	out->hdr[7] = t->nany;
+	out->hdr[8] = t->npair;
 	out->n = 0;
 	piece(out, out->hdr, sizeof(out->hdr));
 	piece(out, t->node, sizeof(struct node) * ((size_t)t->nnodes + 1));
@@ -1100,7 +1140,7 @@ nt_trie_image_pieces(const struct nt_trie *t, struct nt_trie_pieces *out)
 	piece(out, zero, pad4(t->nedges) - t->nedges);
 	piece(out, t->seg, t->nseg);
 	piece(out, zero, pad4(t->nseg) - t->nseg);
-	piece(out, t->bloom, 8 * ((size_t)t->nbloom + t->nany));
+	piece(out, t->bloom, 8 * ((size_t)t->nbloom + t->nany + t->npair));
 }
 
 void
@@ -1138,7 +1178,7 @@ nt_trie_from_image_guarded(const void *p, size_t len, struct nt_guard *g)
 		return NULL;
 	need = 4 * HDR_WORDS + sizeof(struct node) * ((uint64_t)hdr[0] + 1) +
 	    pad4(hdr[1]) + pad4(hdr[2]) +
-	    8 * ((uint64_t)hdr[6] + hdr[7]);
+	    8 * ((uint64_t)hdr[6] + hdr[7] + hdr[8]);
 	if (need != len)
 		return NULL;
 	t = nt_trie_new();
@@ -1151,10 +1191,12 @@ nt_trie_from_image_guarded(const void *p, size_t len, struct nt_guard *g)
 	t->maxlen = hdr[5];
 	t->nbloom = hdr[6];
 	t->nany = hdr[7];
-	/* A filter has both parts, or there is none. */
+	t->npair = hdr[8];
+	/* A filter has all three parts, or there is none. */
 	if (t->maxlen > NT_TRIE_KEY_MAX ||
 	    t->nbloom % (BLOCK_BITS / 64) != 0 ||
-	    (t->nbloom == 0) != (t->nany == 0)) {
+	    (t->nbloom == 0) != (t->nany == 0) ||
+	    (t->nbloom == 0) != (t->npair == 0)) {
 		nt_trie_free(t);
 		return NULL;
 	}
@@ -1167,6 +1209,7 @@ nt_trie_from_image_guarded(const void *p, size_t len, struct nt_guard *g)
 	b += pad4(t->nseg);
 	t->bloom = b;
 	t->anyw = b + 8 * (size_t)t->nbloom;
+	t->pairw = t->anyw + 8 * (size_t)t->nany;
 	t->guard = g;
 	/*
 	 * Only the ends are checked here, in constant time, so that a large

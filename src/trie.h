@@ -238,6 +238,31 @@ nt_word_any_mask(uint64_t x)
 }
 
 /*
+ * A first word that is a key alone (END) sets two more bits in the same
+ * word: a word followed by a space and another word, the common case, is
+ * then asked about the two words (the PAIR array) and nothing else.
+ */
+static inline uint64_t
+nt_word_end_mask(uint64_t x)
+{
+	return (uint64_t)1 << (x >> 40 & 63) | (uint64_t)1 << (x >> 46 & 63);
+}
+
+/*
+ * The PAIR array holds the first two words of keys that have them, two
+ * bits in one 64-bit word as in the ANY array.  A pair's hash is made from
+ * the two words' ANY mixes (nt_word_any_mix()), which the matcher has in
+ * hand for every word; the rotation keeps "a b" from being "b a".
+ */
+#define NT_WORD_PAIR_MUL	0xC2B2AE3D27D4EB4Fu
+
+static inline uint64_t
+nt_word_pair_mix(uint64_t xa, uint64_t xb)
+{
+	return (xa ^ (xb << 29 | xb >> 35)) * NT_WORD_PAIR_MUL;
+}
+
+/*
  * The filter's first question inline, for a matcher that asks it of every
  * word in its own loop: nt_trie_word_filter() fills f and returns 1, or
  * returns 0 if t has no filter or its filter is damaged (then any word may
@@ -247,6 +272,8 @@ nt_word_any_mask(uint64_t x)
 struct nt_word_filter {
 	const unsigned char *anyw;	/* the ANY words */
 	size_t nany;
+	const unsigned char *pairw;	/* the PAIR words */
+	size_t npair;
 };
 
 int	nt_trie_word_filter(const struct nt_trie *t, struct nt_word_filter *f);
@@ -300,7 +327,7 @@ void	nt_trie_image(const struct nt_trie *t, unsigned char *dst);
  */
 #define NT_TRIE_PIECES	8
 struct nt_trie_pieces {
-	uint32_t hdr[8];
+	uint32_t hdr[9];
 	const unsigned char *p[NT_TRIE_PIECES];
 	size_t len[NT_TRIE_PIECES];
 	size_t n;

@@ -883,15 +883,15 @@ spans_span(void *ctx, const unsigned char *p, size_t n,
 }
 
 static void
-run_spans(const struct nt_trie *t, unsigned flags, int scalar,
-    const unsigned char *in, size_t n, struct spans *l)
+run_spans(const struct nt_trie **tries, size_t ntries, unsigned flags,
+    int scalar, const unsigned char *in, size_t n, struct spans *l)
 {
-	const struct nt_trie *tries[1] = { t };
 	struct nt_match_config cfg;
 	struct nt_matcher *m;
 
 	memset(l, 0, sizeof(*l));
 	one_trie_config(&cfg, tries, flags, spans_text, spans_span, l);
+	cfg.ntries = ntries;
 	cfg.scalar = scalar;
 	m = nt_match_new(&cfg);
 	nt_match_feed(m, in, n);
@@ -930,7 +930,7 @@ t_vector_same(void **state)
 	static const char *const sep[] = { " ", " ", " ", "  ", ", ", ".\n",
 	    "\t", " (", ") ", "-", " \xC3\xA9 ", "\xE2\x80\x99", "'s ",
 	    " \xE2\x80\x94 ", "\n\n" };
-	const char *names[NNAMES + 1];
+	const char *names[NNAMES + 1], *half[2][NNAMES / 2 + 1];
 	uint32_t seed = 20261204;
 	unsigned char *text = malloc(TEXT + 256);
 	size_t n = 0, i, k, len;
@@ -976,12 +976,31 @@ t_vector_same(void **state)
 		memcpy(text + n, tok, strlen(tok));
 		n += strlen(tok);
 	}
-	for (f = 0; f < 2; f++) {
-		unsigned flags = f ? NT_NORM_CASEFOLD : 0;
-		struct nt_trie *t = make_trie(names, flags);
+	/*
+	 * Case-sensitive and -i; one layer, and two (every other name in
+	 * each), whose filters are asked in turn.
+	 */
+	for (f = 0; f < 4; f++) {
+		unsigned flags = f & 1 ? NT_NORM_CASEFOLD : 0;
+		size_t nt = f & 2 ? 2 : 1;
+		struct nt_trie *own[2];
+		const struct nt_trie *t[2];
 
-		run_spans(t, flags, 0, text, n, &a);
-		run_spans(t, flags, 1, text, n, &b);
+		if (nt == 1)
+			own[0] = make_trie(names, flags);
+		else {
+			for (i = 0; i < NNAMES / 2; i++) {
+				half[0][i] = names[2 * i];
+				half[1][i] = names[2 * i + 1];
+			}
+			half[0][i] = half[1][i] = NULL;
+			own[0] = make_trie(half[0], flags);
+			own[1] = make_trie(half[1], flags);
+		}
+		t[0] = own[0];
+		t[1] = own[nt - 1];
+		run_spans(t, nt, flags, 0, text, n, &a);
+		run_spans(t, nt, flags, 1, text, n, &b);
 		assert_true(a.n > 3000);
 		assert_int_equal(a.n, b.n);
 		for (i = 0; i < a.n; i++) {
@@ -991,7 +1010,8 @@ t_vector_same(void **state)
 		}
 		free(a.s);
 		free(b.s);
-		nt_trie_free(t);
+		for (i = 0; i < nt; i++)
+			nt_trie_free(own[i]);
 	}
 	if (!nt_match_vector())
 		print_message("    (no AVX-512 here: both runs asked words one "
