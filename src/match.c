@@ -250,6 +250,7 @@ nt_match_vector(void)
 	    __builtin_cpu_supports("avx512dq") &&
 	    __builtin_cpu_supports("avx512vbmi") &&
 	    __builtin_cpu_supports("avx512vbmi2") &&
+	    __builtin_cpu_supports("avx512bitalg") &&
 	    __builtin_cpu_supports("bmi2");
 #else
 	return 0;
@@ -769,15 +770,8 @@ ask_words(const struct nt_matcher *m, const struct nt_word_filter *wf,
 
 #ifdef ASK512
 #define T512 __attribute__((target( \
-    "avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,bmi2")))
-
-/* Bit n of each lane, n the six bits of x from bit s up. */
-static inline T512 __m512i
-bit512(__m512i x, unsigned s)
-{
-	return _mm512_sllv_epi64(_mm512_set1_epi64(1), _mm512_and_si512(
-	    _mm512_srli_epi64(x, s), _mm512_set1_epi64(63)));
-}
+    "avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,avx512bitalg,bmi2")))
+#define LANE_BYTE0	0x0101010101010101u
 
 /*
  * The word that each lane's mixed hash x picks in an array of na 64-bit
@@ -823,8 +817,9 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
 	unsigned n, g, k;
 	int j;
 	__m512i blk, iota, starts, lens, sel, kpos, k8, pl, ln, lo, hi;
-	__m512i h1, h2, x, y, bits, ebits, pbits, aw, xv[5];
-	__mmask8 lanes, pr8, any8, end8, hit8;
+	__m512i h1, h2, x, y, xp, yp, places, xv[5];
+	__mmask8 lanes, pr8, any8, end8;
+	uint64_t bits;
 
 	*direct = 0;
 	skip = block_skip(cand, w, pstop, &nw);
@@ -900,38 +895,44 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
 		    _mm512_set1_epi64((long long)NT_WORD_ANY_MUL));
 	}
 	xv[(n + 7) / 8] = _mm512_setzero_si512();
+	/*
+	 * The places of a mixed hash's bits in its word, a byte each: those
+	 * of nt_word_any_mask() in bytes 0 and 1, of nt_word_end_mask() in
+	 * 2 and 3.  A multishift puts each lane's in its bytes, and a bit
+	 * shuffle reads the bits there, bit 8i + b for byte b of lane i.
+	 */
+	places = _mm512_set1_epi64(0x2E283A34);
 	for (g = 0; g < n; g += 8) {
 		x = xv[g / 8];
-		/* nt_word_any_mask() and nt_word_end_mask(). */
-		bits = _mm512_or_si512(bit512(x, 52), bit512(x, 58));
-		ebits = _mm512_or_si512(bit512(x, 40), bit512(x, 46));
 		lanes = (__mmask8)(all >> g);
 		pr8 = (__mmask8)(pairs >> g);
 		if (nwf == 0)
 			pass |= (uint64_t)lanes << g;
-		y = pbits = _mm512_setzero_si512();
+		xp = _mm512_multishift_epi64_epi8(places, x);
 		if (pr8 != 0) {
 			/* nt_word_pair_mix() with the next lane's word. */
 			y = _mm512_mullo_epi64(_mm512_xor_si512(x,
 			    _mm512_rol_epi64(_mm512_alignr_epi64(xv[g / 8 + 1],
 			    x, 1), 29)),
 			    _mm512_set1_epi64((long long)NT_WORD_PAIR_MUL));
-			pbits = _mm512_or_si512(bit512(y, 52), bit512(y, 58));
-		}
+			yp = _mm512_multishift_epi64_epi8(places, y);
+		} else
+			y = yp = _mm512_setzero_si512();
 		for (j = 0; j < nwf; j++) {
-			aw = word512(wf[j].anyw, wf[j].nany, lanes, x);
-			any8 = _mm512_mask_cmpeq_epi64_mask(lanes,
-			    _mm512_and_si512(aw, bits), bits);
-			end8 = _mm512_mask_cmpeq_epi64_mask(any8 & pr8,
-			    _mm512_and_si512(aw, ebits), ebits);
+			bits = _mm512_bitshuffle_epi64_mask(word512(wf[j].anyw,
+			    wf[j].nany, lanes, x), xp);
+			bits &= bits >> 1;
+			any8 = (__mmask8)_pext_u64(bits, LANE_BYTE0) & lanes;
+			end8 = (__mmask8)_pext_u64(bits, LANE_BYTE0 << 2) &
+			    any8 & pr8;
 			pass |= (uint64_t)(any8 & ~pr8) << g;
-			hit8 = end8;
 			if (pr8 != 0) {
-				aw = word512(wf[j].pairw, wf[j].npair, pr8, y);
-				hit8 |= any8 & _mm512_mask_cmpeq_epi64_mask(pr8,
-				    _mm512_and_si512(aw, pbits), pbits);
+				bits = _mm512_bitshuffle_epi64_mask(word512(
+				    wf[j].pairw, wf[j].npair, pr8, y), yp);
+				end8 |= (__mmask8)_pext_u64(bits & bits >> 1,
+				    LANE_BYTE0) & any8 & pr8;
 			}
-			*direct |= (uint64_t)hit8 << g;
+			*direct |= (uint64_t)end8 << g;
 		}
 	}
 	for (; longw != 0; longw &= longw - 1) {
