@@ -1041,6 +1041,25 @@ word_filter(struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 				continue;
 			}
 		}
+		/*
+		 * ASCII punctuation, then ASCII that is no white space, or
+		 * one space and such a byte: "he, said" or "him." (next_maybe()
+		 * finds the same, at more cost).
+		 */
+		if (s + 2 < lim && s[0] > ' ' && s[0] < 0x80 && s[2] > ' ' &&
+		    s[2] < 0x80 && (s[1] == ' ' || (s[1] > ' ' &&
+		    s[1] < 0x80))) {
+			unsigned n2 = s[1] == ' ' ? ' ' : m->fold[s[1]];
+			size_t l;
+
+			for (l = 0; l < m->cfg.ntries; l++)
+				if (nt_trie_first_word_next(m->cfg.tries[l],
+				    hs[i], m->fold[s[0]], n2, NULL)) {
+					*walk |= (uint64_t)1 << at[i];
+					break;
+				}
+			continue;
+		}
 		if (next_maybe(m, hs[i], p + end[i]))
 			*walk |= (uint64_t)1 << at[i];
 	}

@@ -701,6 +701,49 @@ t_block_word_filter(void **state)
 }
 
 /*
+ * A first word followed by ASCII punctuation, then by a space or other
+ * ASCII: word_filter() reads the two bytes itself, and must let each name
+ * through and pass over near misses, at every offset of a block, among
+ * enough words that the vector form asks them.
+ */
+static void
+t_punct_after_first_word(void **state)
+{
+	static const char *const k[] = { "Co.", "St. Louis", "Dr.Who",
+		"A-Team", "Jones, Inc", "Tom's Bar", "X.Y.Z", "Wow!", NULL };
+	static const char *const miss[] = { "Co,", "St. Paul", "Dr.How",
+		"A-Tram", "Jones; Inc", "Tom's Pub", "X.Y.", "Wow?" };
+	char text[2048], *o;
+	struct collect c;
+	size_t n, i, j, shift;
+	int f;
+
+	(void)state;
+	for (f = 0; f < 2; f++) {
+		for (shift = 0; shift < 64; shift++) {
+			o = text;
+			memset(o, '.', shift);
+			o += shift;
+			for (n = 0; n < 8; n++) {
+				o += sprintf(o, "aa bb %s cc dd %s ee, ",
+				    miss[n], k[n]);
+				if (f)	/* Folded text: the name's case turned. */
+					for (j = strlen(k[n]) + 5; j > 5; j--)
+						o[-(long)j] = turn_case(
+						    o[-(long)j]);
+			}
+			*o = '\0';
+			run_matcher(k, f ? NT_NORM_CASEFOLD : 0, text,
+			    strlen(text), (size_t)-1, 0, &c);
+			assert_int_equal(c.nspan, 8);
+			for (i = 0; i < 8; i++)
+				assert_int_equal(c.span[i].value, i + 1);
+			free(c.all);
+		}
+	}
+}
+
+/*
  * The walk takes a word's end from the block scan's mask where the scan saw
  * the word: names and near misses whose words end at every offset of a
  * block and past it, a word that runs past the block's end, a second word
@@ -1212,6 +1255,7 @@ main(void)
 		cmocka_unit_test(t_failed_path_later_match),
 		cmocka_unit_test(t_filters_never_hide),
 		cmocka_unit_test(t_block_word_filter),
+		cmocka_unit_test(t_punct_after_first_word),
 		cmocka_unit_test(t_walk_run_ends),
 		cmocka_unit_test(t_block_second_words),
 		cmocka_unit_test(t_high_first_words),
