@@ -1043,12 +1043,13 @@ word_filter(struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 		}
 		/*
 		 * ASCII punctuation, then ASCII that is no white space, or
-		 * one space and such a byte: "he, said" or "him." (next_maybe()
-		 * finds the same, at more cost).
+		 * one space and such a byte: "him." or "he, said" (next_maybe()
+		 * finds the same, at more cost).  A mark after the second
+		 * byte would follow its fold in normal form.
 		 */
-		if (s + 2 < lim && s[0] > ' ' && s[0] < 0x80 && s[2] > ' ' &&
-		    s[2] < 0x80 && (s[1] == ' ' || (s[1] > ' ' &&
-		    s[1] < 0x80))) {
+		if (s + 2 < lim && s[0] > ' ' && s[0] < 0x80 &&
+		    ((s[1] > ' ' && s[1] < 0x80) ||
+		    (s[1] == ' ' && s[2] > ' ' && s[2] < 0x80))) {
 			unsigned n2 = s[1] == ' ' ? ' ' : m->fold[s[1]];
 			size_t l;
 
