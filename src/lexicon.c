@@ -53,7 +53,7 @@
 #include "verify.h"
 
 #define MAGIC		"NERTAGIX"
-#define VERSION		13
+#define VERSION		14
 #define BYTE_ORDER_MARK	0x01020304u
 
 #define NSECT		7

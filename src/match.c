@@ -898,10 +898,10 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
 	/*
 	 * The places of a mixed hash's bits in its word, a byte each: those
 	 * of nt_word_any_mask() in bytes 0 and 1, of nt_word_end_mask() in
-	 * 2 and 3.  A multishift puts each lane's in its bytes, and a bit
+	 * 2 to 4.  A multishift puts each lane's in its bytes, and a bit
 	 * shuffle reads the bits there, bit 8i + b for byte b of lane i.
 	 */
-	places = _mm512_set1_epi64(0x2E283A34);
+	places = _mm512_set1_epi64(0x2E28223A34);
 	for (g = 0; g < n; g += 8) {
 		x = xv[g / 8];
 		lanes = (__mmask8)(all >> g);
@@ -923,14 +923,15 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
 			    wf[j].nany, lanes, x), xp);
 			bits &= bits >> 1;
 			any8 = (__mmask8)_pext_u64(bits, LANE_BYTE0) & lanes;
-			end8 = (__mmask8)_pext_u64(bits, LANE_BYTE0 << 2) &
-			    any8 & pr8;
+			end8 = (__mmask8)_pext_u64(bits & bits >> 1,
+			    LANE_BYTE0 << 2) & any8 & pr8;
 			pass |= (uint64_t)(any8 & ~pr8) << g;
 			if (pr8 != 0) {
 				bits = _mm512_bitshuffle_epi64_mask(word512(
 				    wf[j].pairw, wf[j].npair, pr8, y), yp);
+				bits &= bits >> 1;
 				end8 |= (__mmask8)_pext_u64(bits & bits >> 1,
-				    LANE_BYTE0) & any8 & pr8;
+				    LANE_BYTE0 << 2) & any8 & pr8;
 			}
 			*direct |= (uint64_t)end8 << g;
 		}

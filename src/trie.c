@@ -300,8 +300,8 @@ first_word(const unsigned char *k, size_t n)
  * first asked for ANY, which most words fail; one that passes is asked for
  * the three items its next two bytes allow, so that "The" before "cat"
  * does not walk because some name is "The Hague".  ANY has an array of its
- * own (nt_word_filter_any()), and (END, END) sets two bits beside a word's
- * ANY bits, so that one read answers both.  The other items go into
+ * own (nt_word_filter_any()), and (END, END) sets three bits beside a
+ * word's ANY bits, so that one read answers both.  The other items go into
  * blocks of 512 bits (a cache line): a key that ends one byte after its
  * word into the block the word's hash picks, so that a word's next
  * questions read one line; the others into the block their own hash
@@ -414,11 +414,12 @@ word_test(const unsigned char *a, size_t na, uint64_t x, uint64_t m)
  * Build the first-word filter over the keys (sorted, so that keys with one
  * first word are mostly together and those words can be counted).  The
  * ANY words get ANY_BITS bits a distinct first word and a key that is a
- * word alone, two of them set for each (one false "maybe" in about 60
- * words); the PAIR words PAIR_BITS bits a key with a second word, two set
- * (one false "maybe" in about 70 pairs); the blocks BITS_PER_KEY bits for
- * each other key, four set, which keys with a space after their first
- * word seldom need.
+ * word alone, two of them set for each first word (one false "maybe" in
+ * about 60 words) and three for each such key; the PAIR words PAIR_BITS
+ * bits a key with a second word, three set (a first word before the wrong
+ * second word passes one time in about 80, END or PAIR); the blocks
+ * BITS_PER_KEY bits for each other key, four set, which keys with a space
+ * after their first word seldom need.
  */
 static void
 build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
@@ -471,7 +472,7 @@ build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 		if ((w2 = second_word(k, fw, key[i].len)) != 0) {
 			x = nt_word_pair_mix(xa, nt_word_any_mix(
 			    nt_word_hash(k + fw + 1, w2)));
-			word_set(pairw, npair, x, nt_word_any_mask(x));
+			word_set(pairw, npair, x, nt_word_end_mask(x));
 			continue;
 		}
 		/*
@@ -629,7 +630,7 @@ nt_trie_first_word_spaces(const struct nt_trie *t, const uint64_t *h,
 		y = nt_word_pair_mix(x, nt_word_any_mix(h2[k]));
 		pass |= (uint64_t)(word_test(t->anyw, t->nany, x,
 		    nt_word_end_mask(x)) | word_test(t->pairw, t->npair, y,
-		    nt_word_any_mask(y))) << k;
+		    nt_word_end_mask(y))) << k;
 	}
 	return pass;
 }

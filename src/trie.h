@@ -238,19 +238,23 @@ nt_word_any_mask(uint64_t x)
 }
 
 /*
- * A first word that is a key alone (END) sets two more bits in the same
+ * A first word that is a key alone (END) sets three more bits in the same
  * word: a word followed by a space and another word, the common case, is
  * then asked about the two words (the PAIR array) and nothing else.
+ * Three bits, not two: the words that pass ANY are common words, and a
+ * false "maybe" here is a walk.
  */
 static inline uint64_t
 nt_word_end_mask(uint64_t x)
 {
-	return (uint64_t)1 << (x >> 40 & 63) | (uint64_t)1 << (x >> 46 & 63);
+	return (uint64_t)1 << (x >> 34 & 63) | (uint64_t)1 << (x >> 40 & 63) |
+	    (uint64_t)1 << (x >> 46 & 63);
 }
 
 /*
- * The PAIR array holds the first two words of keys that have them, two
- * bits in one 64-bit word as in the ANY array.  A pair's hash is made from
+ * The PAIR array holds the first two words of keys that have them, three
+ * bits in one 64-bit word (nt_word_end_mask() of the pair's hash), picked
+ * as in the ANY array (nt_word_any_word()).  A pair's hash is made from
  * the two words' ANY mixes (nt_word_any_mix()), which the matcher has in
  * hand for every word; the rotation keeps "a b" from being "b a".
  */
