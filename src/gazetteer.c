@@ -41,6 +41,11 @@ nt_error_set(struct nt_error *e, const char *path, unsigned long line,
 	va_end(ap);
 }
 
+/* NT_LABEL_MAX as text, for the message. */
+#define TEXT_(n)	#n
+#define TEXT(n)		TEXT_(n)
+#define LABEL_MAX_TEXT	TEXT(NT_LABEL_MAX)
+
 const char *
 nt_gaz_label_problem(const char *s, size_t n)
 {
@@ -49,7 +54,7 @@ nt_gaz_label_problem(const char *s, size_t n)
 	if (n == 0)
 		return "it is empty";
 	if (n > NT_LABEL_MAX)
-		return "it is longer than 64 characters";
+		return "it is longer than " LABEL_MAX_TEXT " characters";
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		int alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||

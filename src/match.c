@@ -34,8 +34,8 @@
 
 /*
  * ask_words() has a second form for x86 processors with AVX-512 (VBMI2:
- * byte compress and permute), chosen at run time; NT_NO_AVX512 leaves it
- * out, NT_NO_SIMD all vector code.
+ * byte compress and permute; BITALG: bit shuffle) and BMI2, chosen at run
+ * time; NT_NO_AVX512 leaves it out, NT_NO_SIMD all vector code.
  */
 #if (defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && \
     !defined(NT_NO_SIMD) && !defined(NT_NO_AVX512))
@@ -575,6 +575,23 @@ high_word(struct nt_matcher *m, size_t p, size_t lim, size_t *r)
 }
 
 /*
+ * 0 if no key in any trie begins with the word of raw hash h followed by
+ * the normalised bytes n1 and n2 (and the second word of hash *w2, if
+ * known); 1 if one may.
+ */
+static int
+next_bytes_maybe(const struct nt_matcher *m, uint64_t h, unsigned n1,
+    unsigned n2, const uint64_t *w2)
+{
+	size_t i;
+
+	for (i = 0; i < m->cfg.ntries; i++)
+		if (nt_trie_first_word_next(m->cfg.tries[i], h, n1, n2, w2))
+			return 1;
+	return 0;
+}
+
+/*
  * 0 if no key in any trie begins with the word whose raw hash is h, which
  * ends at r with an ASCII byte, before what follows it in the text; 1 if
  * one may or it cannot be told.
@@ -583,7 +600,7 @@ static int
 next_maybe(struct nt_matcher *m, uint64_t h, size_t r)
 {
 	const unsigned char *buf = m->buf;
-	size_t q = 0, lim, i, n;
+	size_t q = 0, lim, n;
 	uint64_t h2;
 	const uint64_t *w2 = NULL;
 	unsigned n1, n2 = NT_FW_ANY, u;
@@ -629,10 +646,7 @@ next_maybe(struct nt_matcher *m, uint64_t h, size_t r)
 			w2 = &h2;
 		}
 	}
-	for (i = 0; i < m->cfg.ntries; i++)
-		if (nt_trie_first_word_next(m->cfg.tries[i], h, n1, n2, w2))
-			return 1;
-	return 0;
+	return next_bytes_maybe(m, h, n1, n2, w2);
 }
 
 /*
@@ -774,6 +788,23 @@ ask_words(const struct nt_matcher *m, const struct nt_word_filter *wf,
 #define LANE_BYTE0	0x0101010101010101u
 
 /*
+ * From a bit shuffle's mask (bit 8i + b: byte b's bit of lane i), the
+ * lanes whose bits of bytes 0 and 1 are set, and those of bytes 2 to 4.
+ */
+static inline T512 __mmask8
+lanes2(uint64_t bits)
+{
+	return (__mmask8)_pext_u64(bits & bits >> 1, LANE_BYTE0);
+}
+
+static inline T512 __mmask8
+lanes3(uint64_t bits)
+{
+	return (__mmask8)_pext_u64(bits & bits >> 1 & bits >> 2,
+	    LANE_BYTE0 << 2);
+}
+
+/*
  * The word that each lane's mixed hash x picks in an array of na 64-bit
  * words at a (nt_word_any_word()), read for the lanes of k.
  */
@@ -897,11 +928,13 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
 	xv[(n + 7) / 8] = _mm512_setzero_si512();
 	/*
 	 * The places of a mixed hash's bits in its word, a byte each: those
-	 * of nt_word_any_mask() in bytes 0 and 1, of nt_word_end_mask() in
+	 * of nt_word_any_mask() in bytes 0 and 1, of nt_word_mask3() in
 	 * 2 to 4.  A multishift puts each lane's in its bytes, and a bit
 	 * shuffle reads the bits there, bit 8i + b for byte b of lane i.
 	 */
-	places = _mm512_set1_epi64(0x2E28223A34);
+	places = _mm512_set1_epi64((long long)(NT_WORD_ANY_AT1 |
+	    NT_WORD_ANY_AT2 << 8 | NT_WORD_MASK3_AT1 << 16 |
+	    NT_WORD_MASK3_AT2 << 24 | (uint64_t)NT_WORD_MASK3_AT3 << 32));
 	for (g = 0; g < n; g += 8) {
 		x = xv[g / 8];
 		lanes = (__mmask8)(all >> g);
@@ -921,18 +954,13 @@ ask_words_512(const struct nt_matcher *m, const struct nt_word_filter *wf,
 		for (j = 0; j < nwf; j++) {
 			bits = _mm512_bitshuffle_epi64_mask(word512(wf[j].anyw,
 			    wf[j].nany, lanes, x), xp);
-			bits &= bits >> 1;
-			any8 = (__mmask8)_pext_u64(bits, LANE_BYTE0) & lanes;
-			end8 = (__mmask8)_pext_u64(bits & bits >> 1,
-			    LANE_BYTE0 << 2) & any8 & pr8;
+			any8 = lanes2(bits) & lanes;
+			end8 = lanes3(bits) & any8 & pr8;
 			pass |= (uint64_t)(any8 & ~pr8) << g;
-			if (pr8 != 0) {
-				bits = _mm512_bitshuffle_epi64_mask(word512(
-				    wf[j].pairw, wf[j].npair, pr8, y), yp);
-				bits &= bits >> 1;
-				end8 |= (__mmask8)_pext_u64(bits & bits >> 1,
-				    LANE_BYTE0 << 2) & any8 & pr8;
-			}
+			if (pr8 != 0)
+				end8 |= lanes3(_mm512_bitshuffle_epi64_mask(
+				    word512(wf[j].pairw, wf[j].npair, pr8, y),
+				    yp)) & any8 & pr8;
 			*direct |= (uint64_t)end8 << g;
 		}
 	}
@@ -964,6 +992,7 @@ word_filter(struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 	size_t nasked;
 	const unsigned char *s, *r, *lim = m->buf + m->len;
 	unsigned k = 0, e, q;
+	int maybe;
 	uint64_t x;
 	size_t i;
 
@@ -1050,19 +1079,12 @@ word_filter(struct nt_matcher *m, size_t p, uint64_t cand, uint64_t w,
 		 */
 		if (s + 2 < lim && s[0] > ' ' && s[0] < 0x80 &&
 		    ((s[1] > ' ' && s[1] < 0x80) ||
-		    (s[1] == ' ' && s[2] > ' ' && s[2] < 0x80))) {
-			unsigned n2 = s[1] == ' ' ? ' ' : m->fold[s[1]];
-			size_t l;
-
-			for (l = 0; l < m->cfg.ntries; l++)
-				if (nt_trie_first_word_next(m->cfg.tries[l],
-				    hs[i], m->fold[s[0]], n2, NULL)) {
-					*walk |= (uint64_t)1 << at[i];
-					break;
-				}
-			continue;
-		}
-		if (next_maybe(m, hs[i], p + end[i]))
+		    (s[1] == ' ' && s[2] > ' ' && s[2] < 0x80)))
+			maybe = next_bytes_maybe(m, hs[i], m->fold[s[0]],
+			    s[1] == ' ' ? ' ' : m->fold[s[1]], NULL);
+		else
+			maybe = next_maybe(m, hs[i], p + end[i]);
+		if (maybe)
 			*walk |= (uint64_t)1 << at[i];
 	}
 	if (k > 0) {

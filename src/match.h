@@ -56,7 +56,8 @@ struct nt_matcher;
 
 /*
  * Non-zero if matchers on this processor ask the words of a block eight
- * at a time (x86 with AVX-512 VBMI2) rather than one at a time.
+ * at a time (x86 with AVX-512 VBMI2 and BITALG, and BMI2) rather than one
+ * at a time.
  */
 int	nt_match_vector(void);
 

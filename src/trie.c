@@ -400,16 +400,6 @@ word_set(unsigned char *a, size_t na, uint64_t x, uint64_t m)
 	memcpy(p, &w, sizeof(w));
 }
 
-/* Whether mask m is set in that word. */
-static inline int
-word_test(const unsigned char *a, size_t na, uint64_t x, uint64_t m)
-{
-	uint64_t w;
-
-	memcpy(&w, a + 8 * nt_word_any_word(x, na), sizeof(w));
-	return (w & m) == m;
-}
-
 /*
  * Build the first-word filter over the keys (sorted, so that keys with one
  * first word are mostly together and those words can be counted).  The
@@ -421,15 +411,38 @@ word_test(const unsigned char *a, size_t na, uint64_t x, uint64_t m)
  * BITS_PER_KEY bits for each other key, four set, which keys with a space
  * after their first word seldom need.
  */
+enum { KEY_PAIR, KEY_END, KEY_BLOCK };
+
+/*
+ * Where the item of key k (n bytes, first word fw bytes) goes: PAIR if
+ * it has a second word (its length to *w2), END if it is its first word
+ * alone, else the blocks, with the two normalised bytes after the word in
+ * *n1 and *n2.  A key that ends in a space (normalised names do not)
+ * counts as ending with its word, so that a word before a space need not
+ * be asked about (' ', END).
+ */
+static int
+key_kind(const unsigned char *k, size_t fw, size_t n, size_t *w2,
+    unsigned *n1, unsigned *n2)
+{
+	*n1 = fw < n ? k[fw] : NT_FW_END;
+	*n2 = fw + 1 < n ? k[fw + 1] : NT_FW_END;
+	if ((*w2 = second_word(k, fw, n)) != 0)
+		return KEY_PAIR;
+	if (*n2 == NT_FW_END && (*n1 == NT_FW_END || *n1 == ' '))
+		return KEY_END;
+	return KEY_BLOCK;
+}
+
 static void
 build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 {
-	unsigned char *bloom, *blk, *anyw, *pairw;
+	unsigned char *bloom, *anyw, *pairw;
 	const unsigned char *k, *pk = NULL;
 	unsigned n1, n2;
 	uint64_t h, x, xa;
-	size_t i, fw, nb, w2, nany, npair, pfw = 0, distinct = 0, nend = 0;
-	size_t npk = 0, nblk = 0;
+	size_t i, fw, nb, w2, nany, npair, pfw = 0, distinct = 0;
+	size_t count[3] = { 0, 0, 0 };
 
 	for (i = 0; i < n; i++) {
 		k = t->keybuf + key[i].w;
@@ -438,23 +451,16 @@ build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 		distinct += pk == NULL || fw != pfw || memcmp(k, pk, fw) != 0;
 		pk = k;
 		pfw = fw;
-		n1 = fw < key[i].len ? k[fw] : NT_FW_END;
-		n2 = fw + 1 < key[i].len ? k[fw + 1] : NT_FW_END;
-		if (second_word(k, fw, key[i].len) != 0)
-			npk++;
-		else if (n2 == NT_FW_END && (n1 == NT_FW_END || n1 == ' '))
-			nend++;
-		else
-			nblk++;
+		count[key_kind(k, fw, key[i].len, &w2, &n1, &n2)]++;
 	}
-	nb = (BITS_PER_KEY * nblk + BLOCK_BITS - 1) / BLOCK_BITS;
+	nb = (BITS_PER_KEY * count[KEY_BLOCK] + BLOCK_BITS - 1) / BLOCK_BITS;
 	if (nb == 0)
 		nb = 1;
 	/* At least a cache line each, whatever the keys. */
-	nany = (ANY_BITS * (distinct + nend) + 63) / 64;
+	nany = (ANY_BITS * (distinct + count[KEY_END]) + 63) / 64;
 	if (nany < 8)
 		nany = 8;
-	npair = (PAIR_BITS * npk + 63) / 64;
+	npair = (PAIR_BITS * count[KEY_PAIR] + 63) / 64;
 	if (npair < 8)
 		npair = 8;
 	bloom = xcalloc(nb * (BLOCK_BITS / 64) + nany + npair, 8);
@@ -464,34 +470,26 @@ build_bloom(struct nt_trie *t, const struct skey *key, size_t n)
 		k = t->keybuf + key[i].w;
 		if ((fw = first_word(k, key[i].len)) == 0)
 			continue;
-		n1 = fw < key[i].len ? k[fw] : NT_FW_END;
-		n2 = fw + 1 < key[i].len ? k[fw + 1] : NT_FW_END;
 		h = nt_word_hash(k, fw);
 		xa = nt_word_any_mix(h);
 		word_set(anyw, nany, xa, nt_word_any_mask(xa));
-		if ((w2 = second_word(k, fw, key[i].len)) != 0) {
+		switch (key_kind(k, fw, key[i].len, &w2, &n1, &n2)) {
+		case KEY_PAIR:
 			x = nt_word_pair_mix(xa, nt_word_any_mix(
 			    nt_word_hash(k + fw + 1, w2)));
-			word_set(pairw, npair, x, nt_word_end_mask(x));
-			continue;
+			word_set(pairw, npair, x, nt_word_mask3(x));
+			break;
+		case KEY_END:
+			word_set(anyw, nany, xa, nt_word_mask3(xa));
+			break;
+		default:
+			/* A key that ends a byte after its word: the word's block. */
+			h = nt_word_mix(h);
+			x = item_hash(h, n1, n2);
+			item_set(bloom + BLOCK_BITS / 8 * nt_word_block(
+			    n2 == NT_FW_END ? h : x, nb), x);
+			break;
 		}
-		/*
-		 * A key that ends in a space (normalised names do not)
-		 * counts as ending with its word, so that a word before a
-		 * space need not be asked about (' ', END).
-		 */
-		if (n2 == NT_FW_END && (n1 == NT_FW_END || n1 == ' ')) {
-			word_set(anyw, nany, xa, nt_word_end_mask(xa));
-			continue;
-		}
-		h = nt_word_mix(h);
-		blk = bloom + BLOCK_BITS / 8 * nt_word_block(h, nb);
-		if (n2 == NT_FW_END) {
-			item_set(blk, item_hash(h, n1, n2));
-			continue;
-		}
-		x = item_hash(h, n1, n2);
-		item_set(bloom + BLOCK_BITS / 8 * nt_word_block(x, nb), x);
 	}
 	t->bloom = t->mem[4] = bloom;
 	t->nbloom = (uint32_t)(nb * (BLOCK_BITS / 64));
@@ -530,6 +528,13 @@ nt_trie_first_word(const struct nt_trie *t, const unsigned char *s, size_t n)
 	    nt_trie_first_word_next(t, h, n1, n2, w2);
 }
 
+/* The 64-bit words of the filter: the blocks, ANY and PAIR, in a row. */
+static size_t
+filter_words(const struct nt_trie *t)
+{
+	return (size_t)t->nbloom + t->nany + t->npair;
+}
+
 /*
  * Whether the filter may be read.  A mapped one is checked whole when it
  * is first asked, rather than a block at a time, so that the many lookups
@@ -544,11 +549,10 @@ bloom_ok(const struct nt_trie *t)
 	if (t->guard == NULL || *t->bloom_state == 1)
 		return 1;
 	if (t->guard->all)
-		return nt_guard_ok(t->guard, t->bloom,
-		    ((size_t)t->nbloom + t->nany + t->npair) * 8);
+		return nt_guard_ok(t->guard, t->bloom, 8 * filter_words(t));
 	if (*t->bloom_state == 0)
 		*t->bloom_state = nt_guard_ok(t->guard, t->bloom,
-		    ((size_t)t->nbloom + t->nany + t->npair) * 8) ? 1 : 2;
+		    8 * filter_words(t)) ? 1 : 2;
 	return *t->bloom_state == 1;
 }
 
@@ -593,7 +597,7 @@ nt_trie_first_word_next(const struct nt_trie *t, uint64_t h, unsigned n1,
 	if (n1 == ' ' && n2 < 0x80 && wordbyte((unsigned char)n2))
 		return w2 == NULL || nt_trie_first_word_space(t, h, *w2);
 	x = nt_word_any_mix(h);
-	if (word_test(t->anyw, t->nany, x, nt_word_end_mask(x)))
+	if (nt_word_test(t->anyw, t->nany, x, nt_word_mask3(x)))
 		return 1;
 	if (n1 == NT_FW_END)
 		return 0;
@@ -628,9 +632,9 @@ nt_trie_first_word_spaces(const struct nt_trie *t, const uint64_t *h,
 	for (k = 0; k < n; k++) {
 		x = nt_word_any_mix(h[k]);
 		y = nt_word_pair_mix(x, nt_word_any_mix(h2[k]));
-		pass |= (uint64_t)(word_test(t->anyw, t->nany, x,
-		    nt_word_end_mask(x)) | word_test(t->pairw, t->npair, y,
-		    nt_word_end_mask(y))) << k;
+		pass |= (uint64_t)(nt_word_test(t->anyw, t->nany, x,
+		    nt_word_mask3(x)) | nt_word_test(t->pairw, t->npair, y,
+		    nt_word_mask3(y))) << k;
 	}
 	return pass;
 }
@@ -1105,8 +1109,7 @@ size_t
 nt_trie_image_size(const struct nt_trie *t)
 {
 	return 4 * HDR_WORDS + sizeof(struct node) * ((size_t)t->nnodes + 1) +
-	    pad4(t->nedges) + pad4(t->nseg) +
-	    8 * ((size_t)t->nbloom + t->nany + t->npair);
+	    pad4(t->nedges) + pad4(t->nseg) + 8 * filter_words(t);
 }
 
 static void
@@ -1141,7 +1144,7 @@ nt_trie_image_pieces(const struct nt_trie *t, struct nt_trie_pieces *out)
 	piece(out, zero, pad4(t->nedges) - t->nedges);
 	piece(out, t->seg, t->nseg);
 	piece(out, zero, pad4(t->nseg) - t->nseg);
-	piece(out, t->bloom, 8 * ((size_t)t->nbloom + t->nany + t->npair));
+	piece(out, t->bloom, 8 * filter_words(t));
 }
 
 void

@@ -224,37 +224,62 @@ nt_word_any_mix(uint64_t h)
 	return (h ^ h >> 32) * NT_WORD_ANY_MUL;
 }
 
-/* The word of the ANY array, of nany, that mixed hash x picks. */
+/*
+ * The word of an array of na 64-bit words (the ANY array, of nany, or the
+ * PAIR array) that mixed hash x picks.
+ */
 static inline size_t
-nt_word_any_word(uint64_t x, size_t nany)
+nt_word_any_word(uint64_t x, size_t na)
 {
-	return (size_t)(((x & 0xFFFFFFFFu) * (uint64_t)nany) >> 32);
+	return (size_t)(((x & 0xFFFFFFFFu) * (uint64_t)na) >> 32);
 }
+
+/* Whether mask m is set in that word of the array a. */
+static inline int
+nt_word_test(const unsigned char *a, size_t na, uint64_t x, uint64_t m)
+{
+	uint64_t w;
+
+	memcpy(&w, a + 8 * nt_word_any_word(x, na), sizeof(w));
+	return (w & m) == m;
+}
+
+/*
+ * The places in a mixed hash of the 6-bit fields that give an item's bits
+ * in its word (the matcher's vector form reads the same fields).
+ */
+#define NT_WORD_ANY_AT1		52
+#define NT_WORD_ANY_AT2		58
+#define NT_WORD_MASK3_AT1	34
+#define NT_WORD_MASK3_AT2	40
+#define NT_WORD_MASK3_AT3	46
 
 static inline uint64_t
 nt_word_any_mask(uint64_t x)
 {
-	return (uint64_t)1 << (x >> 52 & 63) | (uint64_t)1 << (x >> 58);
+	return (uint64_t)1 << (x >> NT_WORD_ANY_AT1 & 63) |
+	    (uint64_t)1 << (x >> NT_WORD_ANY_AT2 & 63);
 }
 
 /*
  * A first word that is a key alone (END) sets three more bits in the same
- * word: a word followed by a space and another word, the common case, is
- * then asked about the two words (the PAIR array) and nothing else.
- * Three bits, not two: the words that pass ANY are common words, and a
- * false "maybe" here is a walk.
+ * word, nt_word_mask3() of its mixed hash: a word followed by a space and
+ * another word, the common case, is then asked about the two words (the
+ * PAIR array) and nothing else.  Three bits, not two: the words that pass
+ * ANY are common words, and a false "maybe" here is a walk.
  */
 static inline uint64_t
-nt_word_end_mask(uint64_t x)
+nt_word_mask3(uint64_t x)
 {
-	return (uint64_t)1 << (x >> 34 & 63) | (uint64_t)1 << (x >> 40 & 63) |
-	    (uint64_t)1 << (x >> 46 & 63);
+	return (uint64_t)1 << (x >> NT_WORD_MASK3_AT1 & 63) |
+	    (uint64_t)1 << (x >> NT_WORD_MASK3_AT2 & 63) |
+	    (uint64_t)1 << (x >> NT_WORD_MASK3_AT3 & 63);
 }
 
 /*
  * The PAIR array holds the first two words of keys that have them, three
- * bits in one 64-bit word (nt_word_end_mask() of the pair's hash), picked
- * as in the ANY array (nt_word_any_word()).  A pair's hash is made from
+ * bits in one 64-bit word (nt_word_mask3() of the pair's hash), picked as
+ * in the ANY array (nt_word_any_word()).  A pair's hash is made from
  * the two words' ANY mixes (nt_word_any_mix()), which the matcher has in
  * hand for every word; the rotation keeps "a b" from being "b a".
  */
@@ -282,22 +307,12 @@ struct nt_word_filter {
 
 int	nt_trie_word_filter(const struct nt_trie *t, struct nt_word_filter *f);
 
-/* The test itself, for mixed hash x and its mask m (nt_word_any_mask()). */
-static inline int
-nt_word_filter_has(const struct nt_word_filter *f, uint64_t x, uint64_t m)
-{
-	uint64_t w;
-
-	memcpy(&w, f->anyw + 8 * nt_word_any_word(x, f->nany), sizeof(w));
-	return (w & m) == m;
-}
-
 static inline int
 nt_word_filter_any(const struct nt_word_filter *f, uint64_t h)
 {
 	uint64_t x = nt_word_any_mix(h);
 
-	return nt_word_filter_has(f, x, nt_word_any_mask(x));
+	return nt_word_test(f->anyw, f->nany, x, nt_word_any_mask(x));
 }
 
 /*
